@@ -1,0 +1,70 @@
+/** Longest id accepted, counted in UTF-8 bytes. */
+export const MAX_ID_BYTES = 512;
+
+/**
+ * Longest TTL accepted: 10,000 years. DESIGN.md only asks for a finite number, but a
+ * larger one overflows what some backends can represent (a JavaScript/BSON Date, a
+ * PostgreSQL timestamptz), so it is refused here, the same way on every backend.
+ */
+export const MAX_TTL_MS = 10_000 * 365.25 * 24 * 60 * 60 * 1000;
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/** The arguments of one call; pass the ones the operation takes. */
+export interface SessionArguments {
+  readonly id: unknown;
+  readonly data?: unknown;
+  readonly ttlMs?: unknown;
+}
+
+/**
+ * Checks a call's arguments as DESIGN.md lists them, before any I/O. Throws
+ * `TypeError` for a wrong type and `RangeError` for a bad value; inside an `async`
+ * method that becomes the rejected promise the contract asks for.
+ *
+ * Returns the TTL rounded up to a whole millisecond when `ttlMs` is among the
+ * arguments, else `undefined`.
+ */
+export function checkArguments(args: { readonly id: unknown }): undefined;
+export function checkArguments(args: { readonly id: unknown; readonly ttlMs: unknown; readonly data?: unknown }): number;
+export function checkArguments(args: SessionArguments): number | undefined;
+export function checkArguments(args: SessionArguments): number | undefined {
+  checkId(args.id);
+  if ("data" in args) checkData(args.data);
+  return "ttlMs" in args ? checkTtl(args.ttlMs) : undefined;
+}
+
+function checkId(id: unknown): void {
+  if (typeof id !== "string") throw new TypeError(`session id must be a string, got ${describe(id)}`);
+  if (id.length === 0) throw new RangeError("session id must not be empty");
+  if (id.includes("\0")) throw new RangeError("session id must not contain a NUL character");
+  if (LONE_SURROGATE.test(id)) {
+    throw new RangeError("session id must be well-formed Unicode (it contains a lone surrogate)");
+  }
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short ids need no counting.
+  if (id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, "utf8") > MAX_ID_BYTES) {
+    throw new RangeError(`session id must be at most ${MAX_ID_BYTES} bytes in UTF-8`);
+  }
+}
+
+function checkData(data: unknown): void {
+  if (!(data instanceof Uint8Array)) {
+    throw new TypeError(`session data must be a Uint8Array, got ${describe(data)}`);
+  }
+}
+
+function checkTtl(ttlMs: unknown): number {
+  if (typeof ttlMs !== "number") throw new TypeError(`ttlMs must be a number, got ${describe(ttlMs)}`);
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`ttlMs must be a finite number greater than 0, got ${ttlMs}`);
+  }
+  if (ttlMs > MAX_TTL_MS) throw new RangeError(`ttlMs must be at most ${MAX_TTL_MS} (10,000 years), got ${ttlMs}`);
+  return Math.ceil(ttlMs);
+}
+
+/** Names a value's type for an error message without echoing the value itself. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return value.constructor?.name ?? "object";
+  return typeof value;
+}

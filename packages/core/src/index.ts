@@ -1,0 +1,10 @@
+export type { Operation, SessionStore, SweepableStore } from "./session-store.js";
+export { checkArguments, MAX_ID_BYTES, MAX_TTL_MS } from "./check-arguments.js";
+export type { SessionArguments } from "./check-arguments.js";
+export { checkIdentifier } from "./check-identifier.js";
+export { redact, SessionStoreError } from "./session-store-error.js";
+export type { SessionStoreErrorOptions } from "./session-store-error.js";
+export { checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS, runOperation } from "./run-operation.js";
+export type { OperationContext } from "./run-operation.js";
+export { startSweeper } from "./sweeper.js";
+export type { Sweeper, SweeperOptions } from "./sweeper.js";

@@ -1,0 +1,55 @@
+import type { Operation } from "./session-store.js";
+import { SessionStoreError } from "./session-store-error.js";
+
+/** How long an operation may take before it rejects, unless a store is told otherwise. */
+export const DEFAULT_OPERATION_TIMEOUT_MS = 5_000;
+
+/** The backend, operation and deadline one call runs under. */
+export interface OperationContext {
+  readonly backend: string;
+  readonly operation: Operation;
+  readonly timeoutMs: number;
+}
+
+/**
+ * Runs one backend call so that it never hangs and never leaks a driver error:
+ * it rejects with a `SessionStoreError` once `timeoutMs` has passed, and any error
+ * the work throws becomes a `SessionStoreError` with the driver's error as `cause`.
+ *
+ * The work itself is not cancelled by the deadline; drivers keep their own timeouts
+ * so that the abandoned call ends soon after.
+ */
+export function runOperation<T>(context: OperationContext, work: () => Promise<T>): Promise<T> {
+  const { backend, operation, timeoutMs } = context;
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new SessionStoreError(`${operation} timed out after ${timeoutMs} ms`, { backend, operation }));
+    }, timeoutMs);
+    timer.unref();
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (error) {
+      pending = Promise.reject(error);
+    }
+    pending.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(SessionStoreError.from(error, backend, operation));
+      },
+    );
+  });
+}
+
+/** Checks a user-supplied timeout option: a finite number of milliseconds > 0. */
+export function checkTimeout(timeoutMs: unknown, name = "timeoutMs"): number {
+  if (typeof timeoutMs !== "number") throw new TypeError(`${name} must be a number`);
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    throw new RangeError(`${name} must be a finite number greater than 0, got ${timeoutMs}`);
+  }
+  return timeoutMs;
+}
