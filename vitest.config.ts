@@ -2,6 +2,6 @@ import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    projects: ["packages/*", "tooling/*", "examples/*"],
+    projects: ["packages/*/vitest.config.ts", "tooling/*/vitest.config.ts", "examples/*/vitest.config.ts"],
   },
 });

@@ -1,0 +1,23 @@
+import { argumentChecks } from "./arguments.js";
+import { closeChecks } from "./close.js";
+import { concurrencyChecks } from "./concurrency.js";
+import { expiryChecks } from "./expiry.js";
+import { isolationChecks } from "./isolation.js";
+import { removeChecks } from "./remove.js";
+import { roundTripChecks } from "./round-trip.js";
+import { sweepChecks } from "./sweep.js";
+import { touchChecks } from "./touch.js";
+import type { Check } from "./types.js";
+
+/** Every check of the suite, grouped by topic in the order they run. */
+export const conformanceChecks: readonly Check[] = [
+  ...roundTripChecks,
+  ...expiryChecks,
+  ...touchChecks,
+  ...removeChecks,
+  ...sweepChecks,
+  ...argumentChecks,
+  ...isolationChecks,
+  ...concurrencyChecks,
+  ...closeChecks,
+];

@@ -1,0 +1,48 @@
+import { randomBytes } from "node:crypto";
+import type { SessionStore } from "../session-store.js";
+import type { CheckContext, ConformanceOptions } from "./types.js";
+
+const DEFAULT_EXPIRY_SLACK_MS = 25;
+
+/** A check's context plus the means to close what it opened. */
+export interface OwnedContext extends CheckContext {
+  dispose(): Promise<void>;
+}
+
+/** Builds the context one check runs in. */
+export function createContext(options: ConformanceOptions): OwnedContext {
+  const namespaces = new Map<SessionStore, string>();
+  const capabilities = {
+    sharedNamespace: false,
+    expirySlackMs: DEFAULT_EXPIRY_SLACK_MS,
+    ...options.capabilities,
+  };
+
+  const newNamespace = () => `ss_${randomBytes(6).toString("hex")}`;
+
+  return {
+    options,
+    capabilities,
+    canInspect: options.inspect !== undefined,
+    newNamespace,
+    async open(namespace = newNamespace()) {
+      const store = await options.create(namespace);
+      namespaces.set(store, namespace);
+      return store;
+    },
+    namespaceOf(store) {
+      const namespace = namespaces.get(store);
+      if (namespace === undefined) throw new Error("conformance: this store was not opened by the check context");
+      return namespace;
+    },
+    async inspect(store, id) {
+      if (!options.inspect) throw new Error("conformance: the adapter gave no inspect hook");
+      return options.inspect(this.namespaceOf(store), id);
+    },
+    async dispose() {
+      const stores = [...namespaces.keys()];
+      namespaces.clear();
+      await Promise.all(stores.map((store) => store.close?.()));
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { conformanceChecks, describeSessionStore, runCheck } from "../src/conformance/index.js";
+import type { SessionStore } from "../src/index.js";
+import {
+  CallersArrayStore,
+  RacyRemoveStore,
+  ReEncodingStore,
+  RemoveExpiredTrueStore,
+  ReturnsExpiredStore,
+  SharedNamespaceStore,
+  TouchRevivesStore,
+  TruncatingStore,
+  ZeroTtlStore,
+} from "./fixtures/broken-stores.js";
+import type { Entry } from "./fixtures/reference-store.js";
+import { referenceOptions } from "./fixtures/reference-store.js";
+
+// The suite passes a correct store...
+describeSessionStore(referenceOptions("reference"));
+
+// ...and each deliberately broken store fails the checks aimed at its bug.
+const brokenStores: Array<[string, new (entries: Map<string, Entry>) => SessionStore, string[]]> = [
+  ["returns expired data", ReturnsExpiredStore, [
+    "a session is live before its TTL and gone after it",
+    "store replaces the expiry: a shorter TTL shortens it",
+    "touch moves the expiry to now + ttl, also when that is sooner",
+  ]],
+  ["truncates data", TruncatingStore, ["8 MiB of random data round-trips exactly"]],
+  ["re-encodes bytes as UTF-8", ReEncodingStore, [
+    "all 256 byte values round-trip exactly",
+    "bytes that are not valid UTF-8 are not re-encoded",
+    "8 MiB of random data round-trips exactly",
+  ]],
+  ["returns the caller's array", CallersArrayStore, [
+    "mutating the array after store resolves changes nothing stored",
+    "mutating the array right after calling store changes nothing stored",
+    "mutating a loaded array changes nothing stored",
+  ]],
+  ["remove resolves true for an expired id", RemoveExpiredTrueStore, ["remove of an expired session resolves false"]],
+  ["touch revives an expired session", TouchRevivesStore, ["touch on an expired session resolves false and never revives it"]],
+  ["namespaces share data", SharedNamespaceStore, ["stores over different namespaces never see each other's data"]],
+  ["accepts a 0 ttl", ZeroTtlStore, ["a bad ttl rejects store with TypeError or RangeError and writes nothing"]],
+  ["removes in two steps", RacyRemoveStore, ["concurrent removes of one live session: exactly one resolves true"]],
+];
+
+describe("the suite fails broken stores", () => {
+  for (const [bug, Store, failingChecks] of brokenStores) {
+    describe(`a store that ${bug}`, () => {
+      const options = referenceOptions(bug, Store);
+      for (const name of failingChecks) {
+        it(`fails "${name}"`, async () => {
+          const check = conformanceChecks.find((candidate) => candidate.name === name);
+          expect(check, `no check named "${name}"`).toBeDefined();
+          await expect(runCheck(options, check!)).rejects.toThrow();
+        });
+      }
+    });
+  }
+});

@@ -1,0 +1,130 @@
+import type { Operation, SessionStore, Sweeper } from "@session-store/core";
+import { checkArguments, SessionStoreError, startSweeper } from "@session-store/core";
+import { Entry } from "./entry.js";
+import { ExpiryQueue } from "./expiry-queue.js";
+import type { MemoryStoreOptions } from "./options.js";
+import { resolveMemoryStoreOptions } from "./options.js";
+
+const BACKEND = "memory";
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Sessions in a `Map` inside this process: for tests, single-process apps and as the
+ * speed reference for the other stores. Data is copied in on `store` and out on
+ * `load`, so no caller can change what is stored. Expired sessions are never
+ * returned; a janitor on an unref'd timer (or `sweep()`) gives their memory back.
+ */
+export class MemoryStore implements SessionStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #queue = new ExpiryQueue(this.#entries);
+  readonly #maxSessions: number;
+  readonly #janitor: Sweeper;
+  #closed = false;
+
+  constructor(options?: MemoryStoreOptions) {
+    const resolved = resolveMemoryStoreOptions(options);
+    this.#maxSessions = resolved.maxSessions;
+    this.#janitor = startSweeper(this, { intervalMs: resolved.janitorIntervalMs });
+  }
+
+  /** Sessions held, expired ones the janitor has not deleted yet included. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async load(id: string): Promise<Uint8Array | undefined> {
+    checkArguments({ id });
+    this.#checkOpen("load");
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.#delete(entry);
+      return undefined;
+    }
+    return entry.data.slice();
+  }
+
+  async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+    const ttl = checkArguments({ id, data, ttlMs });
+    this.#checkOpen("store");
+    // A plain Uint8Array copy: `Buffer#slice` would return a view, not a copy.
+    const copy = new Uint8Array(data);
+    const expiresAt = Date.now() + ttl;
+    let entry = this.#entries.get(id);
+    if (entry === undefined) {
+      if (this.#entries.size >= this.#maxSessions) this.#evictOne();
+      entry = new Entry(id, copy, expiresAt);
+      this.#entries.set(id, entry);
+      this.#queue.compactIfSparse();
+    } else {
+      entry.data = copy;
+      entry.expiresAt = expiresAt;
+    }
+    this.#queue.schedule(entry);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    checkArguments({ id });
+    this.#checkOpen("remove");
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return false;
+    this.#delete(entry);
+    return entry.expiresAt > Date.now();
+  }
+
+  async touch(id: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkArguments({ id, ttlMs });
+    this.#checkOpen("touch");
+    const entry = this.#entries.get(id);
+    if (entry === undefined) return false;
+    const now = Date.now();
+    if (entry.expiresAt <= now) {
+      this.#delete(entry);
+      return false;
+    }
+    entry.expiresAt = now + ttl;
+    this.#queue.schedule(entry);
+    return true;
+  }
+
+  /** Runs the janitor now: deletes every expired session and resolves how many. */
+  async sweep(): Promise<number> {
+    this.#checkOpen("sweep");
+    const now = Date.now();
+    let deleted = 0;
+    for (let entry = this.#queue.popDue(now); entry !== undefined; entry = this.#queue.popDue(now)) {
+      this.#delete(entry);
+      deleted++;
+    }
+    this.#queue.release();
+    return deleted;
+  }
+
+  /** Stops the janitor and drops every session. Idempotent; later calls reject. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#entries.clear();
+    this.#queue.clear();
+    await this.#janitor.stop();
+  }
+
+  /**
+   * Makes room for one more session: the entry that expires soonest goes first,
+   * and as expired entries expire soonest of all they always go before live ones.
+   */
+  #evictOne(): void {
+    const victim = this.#queue.popDue(Infinity);
+    if (victim !== undefined) this.#delete(victim);
+  }
+
+  #delete(entry: Entry): void {
+    this.#entries.delete(entry.id);
+    // Its queue item may linger until it comes due: free the bytes now.
+    entry.data = EMPTY;
+  }
+
+  #checkOpen(operation: Operation): void {
+    if (this.#closed) throw SessionStoreError.closed(BACKEND, operation);
+  }
+}

@@ -1,0 +1,44 @@
+import { checkTimeout } from "@session-store/core";
+
+/** How a `MemoryStore` behaves. Every option is optional. */
+export interface MemoryStoreOptions {
+  /**
+   * How often the janitor deletes expired sessions, in ms. Default 60 000. Expired
+   * sessions are never returned in between (every read checks expiry); the janitor
+   * only gives their memory back.
+   */
+  readonly janitorIntervalMs?: number;
+  /**
+   * The most sessions held at once. When a new id would exceed it, the session that
+   * expires soonest is evicted first (an expired one, if any). Default: no bound.
+   */
+  readonly maxSessions?: number;
+}
+
+/** The options with defaults applied and every value checked. */
+export interface ResolvedMemoryStoreOptions {
+  readonly janitorIntervalMs: number;
+  readonly maxSessions: number;
+}
+
+/** Default time between janitor runs. */
+export const DEFAULT_JANITOR_INTERVAL_MS = 60_000;
+
+/** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
+export function resolveMemoryStoreOptions(options: MemoryStoreOptions = {}): ResolvedMemoryStoreOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError("MemoryStore options must be an object");
+  const janitorIntervalMs =
+    options.janitorIntervalMs === undefined
+      ? DEFAULT_JANITOR_INTERVAL_MS
+      : checkTimeout(options.janitorIntervalMs, "janitorIntervalMs");
+  return { janitorIntervalMs, maxSessions: checkMaxSessions(options.maxSessions) };
+}
+
+function checkMaxSessions(value: unknown): number {
+  if (value === undefined) return Infinity;
+  if (typeof value !== "number") throw new TypeError("maxSessions must be a number");
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`maxSessions must be a whole number of at least 1, got ${value}`);
+  }
+  return value;
+}
