@@ -13,7 +13,7 @@ type Require = (id: string) => unknown;
  */
 export function storeBase(load: Require = createRequire(import.meta.url)): typeof Store {
   try {
-    return (load("express-session") as typeof import("express-session")).Store;
+    return (load("express-session") as { Store: typeof Store }).Store;
   } catch (error) {
     if (!isMissing(error, "express-session")) throw error;
     return EventEmitter as unknown as typeof Store;

@@ -1,5 +1,6 @@
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
 import { checkArguments, SessionStoreError, startSweeper } from "@session-store/core";
+import { CopyPool } from "./copy-pool.js";
 import { Entry } from "./entry.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import type { MemoryStoreOptions } from "./options.js";
@@ -17,6 +18,7 @@ const EMPTY = new Uint8Array(0);
 export class MemoryStore implements SessionStore {
   readonly #entries = new Map<string, Entry>();
   readonly #queue = new ExpiryQueue(this.#entries);
+  readonly #copies = new CopyPool();
   readonly #maxSessions: number;
   readonly #janitor: Sweeper;
   #closed = false;
@@ -41,23 +43,24 @@ export class MemoryStore implements SessionStore {
       this.#delete(entry);
       return undefined;
     }
-    return entry.data.slice();
+    return this.#copies.copy(entry.data);
   }
 
   async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
     const ttl = checkArguments({ id, data, ttlMs });
     this.#checkOpen("store");
-    // A plain Uint8Array copy: `Buffer#slice` would return a view, not a copy.
-    const copy = new Uint8Array(data);
     const expiresAt = Date.now() + ttl;
     let entry = this.#entries.get(id);
     if (entry === undefined) {
       if (this.#entries.size >= this.#maxSessions) this.#evictOne();
-      entry = new Entry(id, copy, expiresAt);
+      // Its own exact-size ArrayBuffer: a long-lived copy must not pin a shared slab.
+      entry = new Entry(id, new Uint8Array(data), expiresAt);
       this.#entries.set(id, entry);
       this.#queue.compactIfSparse();
     } else {
-      entry.data = copy;
+      // The stored array is never handed out, so a same-size rewrite can reuse it.
+      if (entry.data.length === data.length) entry.data.set(data);
+      else entry.data = new Uint8Array(data);
       entry.expiresAt = expiresAt;
     }
     this.#queue.schedule(entry);

@@ -4,9 +4,9 @@ import { checkIdentifier } from "@session-store/core";
 export const DEFAULT_TABLE = "sessions";
 
 /** `name` checked and double-quoted, ready to put in SQL. */
-export function quoteIdentifier(name: string, what = "table"): string {
-  // checkIdentifier refuses quotes, so wrapping it in quotes is all the escaping needed.
-  return `"${checkIdentifier(name, what)}"`;
+export function quoteIdentifier(name: string): string {
+  // checkIdentifier refuses quotes, so wrapping the name in quotes is all the escaping needed.
+  return `"${checkIdentifier(name, "table")}"`;
 }
 
 /**
@@ -18,7 +18,8 @@ export function quoteIdentifier(name: string, what = "table"): string {
  */
 export function sqliteSchema(table: string = DEFAULT_TABLE): string {
   const name = quoteIdentifier(table);
-  const index = quoteIdentifier(`${table}_expires_at`, "index name");
+  // Built from the checked table name, so it needs no check of its own (and may exceed 63 characters).
+  const index = `"${table}_expires_at"`;
   return [
     `CREATE TABLE IF NOT EXISTS ${name} (`,
     `  id TEXT PRIMARY KEY NOT NULL,`,

@@ -52,6 +52,7 @@ export async function measureBackend(
     const open = await openAll(results, ids, blob, options);
     await warmUp(open, ids, blob, options);
     for (let rep = 0; rep < options.runs; rep++) {
+      options.log(`  ${size} B: run ${rep + 1} of ${options.runs}`);
       for (const concurrency of CONCURRENCIES) {
         for (const [result, workload] of rotate([...open], rep)) {
           if (result.skipped) continue;
@@ -133,7 +134,8 @@ async function closeQuietly(result: ContenderResult, workload: Workload, options
   }
 }
 
-function rotate<T>(items: T[], by: number): T[] {
+/** The items starting at `by` (mod length): who goes first changes every repetition. */
+export function rotate<T>(items: T[], by: number): T[] {
   if (items.length === 0) return items;
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];

@@ -3,6 +3,8 @@ import type { SessionStore } from "@session-store/core";
 /** Counts the calls the bridge makes on a real store, passing each one through. */
 export class RecordingStore implements SessionStore {
   readonly calls = { load: 0, store: 0, remove: 0, touch: 0 };
+  /** Every id stored, for cleanup. */
+  readonly ids = new Set<string>();
 
   constructor(readonly inner: SessionStore) {}
 
@@ -17,6 +19,7 @@ export class RecordingStore implements SessionStore {
 
   store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
     this.calls.store++;
+    this.ids.add(id);
     return this.inner.store(id, data, ttlMs);
   }
 

@@ -1,0 +1,3 @@
+import { describeFramework } from "./support/framework-suite.js";
+
+describeFramework("express-session");

@@ -1,0 +1,54 @@
+import { Binary, BSON } from "mongodb";
+import { MAX_ID_BYTES } from "@session-store/core";
+
+/**
+ * One session as MongoDB holds it. `expiresAt` must be a BSON Date: a TTL index
+ * ignores documents whose indexed field holds a number or a string.
+ */
+export interface SessionDocument {
+  /** The session id, as a string: ids are data, never query syntax. */
+  _id: string;
+  /** The bytes, BSON binary subtype 0. */
+  data: Binary;
+  /** When the session expires, by the server's clock. */
+  expiresAt: Date;
+}
+
+/** MongoDB's limit on one document, `maxBsonObjectSize`: 16 MiB. */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The most session data that fits in one document whatever the id: 16 MiB less the
+ * document's other fields with the longest id core accepts (512 UTF-8 bytes),
+ * measured by the BSON serializer itself. A fixed number, so whether data fits
+ * never depends on the id it is stored under.
+ */
+export const MAX_DATA_BYTES =
+  MAX_DOCUMENT_BYTES -
+  BSON.calculateObjectSize({
+    _id: "x".repeat(MAX_ID_BYTES),
+    data: new Binary(new Uint8Array(0)),
+    expiresAt: new Date(0),
+  } satisfies SessionDocument);
+
+/** Copies the caller's bytes into a Binary, so later changes to their array change nothing stored. */
+export function toBinary(data: Uint8Array): Binary {
+  // The Uint8Array constructor copies; Binary then wraps that copy without another one.
+  return new Binary(new Uint8Array(data));
+}
+
+/**
+ * The bytes of a stored `data` field as a fresh Uint8Array of their own: the driver
+ * hands out a view into its whole response buffer. Takes a Binary, or a Buffer from
+ * a client created with `promoteBuffers: true`.
+ */
+export function fromBinary(value: unknown): Uint8Array {
+  if (value instanceof Uint8Array) return new Uint8Array(value);
+  if (isBinary(value)) return new Uint8Array(value.buffer.subarray(0, value.position));
+  throw new TypeError("the stored document's data field is not BSON binary data");
+}
+
+function isBinary(value: unknown): value is Binary {
+  // `_bsontype`, not instanceof: an application may load its own copy of the bson package.
+  return (value as { _bsontype?: unknown } | null)?._bsontype === "Binary";
+}

@@ -1,0 +1,102 @@
+import { checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import type pg from "pg";
+
+/** How a `PostgresStore` is set up. Give exactly one of `pool` and `connection`. */
+export interface PostgresStoreOptions {
+  /** A pool the application already has. The caller owns it: `close()` leaves it open, and its 'error' events are the caller's to handle. */
+  readonly pool?: pg.Pool;
+  /** A connection string or pool config; the store opens its own pool and ends it in `close()`. */
+  readonly connection?: string | pg.PoolConfig;
+  /** Schema of the table. Default "public". Created with the table unless it is "public". */
+  readonly schema?: string;
+  /** Table name. Default "session_store". */
+  readonly table?: string;
+  /** Create the schema, table and index on first use (idempotent, safe across processes). Default true. */
+  readonly createSchema?: boolean;
+  /** Create the table UNLOGGED: faster writes, but the table is emptied after a crash and not replicated. Default false. */
+  readonly unlogged?: boolean;
+  /** Run `sweep()` in the background every this many ms (unref'd timer). Default: no background sweep. */
+  readonly sweepIntervalMs?: number;
+  /** Rows one sweep statement deletes at most. Default 1000. */
+  readonly sweepBatchSize?: number;
+  /** Bound on each operation (and each sweep statement), in ms. Default 5000. */
+  readonly timeoutMs?: number;
+  /** `application_name` of a store-owned pool's connections, unless `connection` names one. Default "session-store". */
+  readonly applicationName?: string;
+}
+
+/** The options after checks and defaults. */
+export interface ResolvedOptions {
+  readonly schema: string;
+  readonly table: string;
+  readonly createSchema: boolean;
+  readonly unlogged: boolean;
+  readonly sweepIntervalMs: number | undefined;
+  readonly sweepBatchSize: number;
+  readonly timeoutMs: number;
+}
+
+export const DEFAULT_SCHEMA = "public";
+export const DEFAULT_TABLE = "session_store";
+export const DEFAULT_SWEEP_BATCH_SIZE = 1000;
+export const DEFAULT_APPLICATION_NAME = "session-store";
+
+/** Largest batch accepted: bigger batches hold row locks and run for too long. */
+const MAX_SWEEP_BATCH_SIZE = 100_000;
+
+/** Checks the options and fills in the defaults. Throws TypeError/RangeError on a bad value. */
+export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError("PostgresStore options must be an object");
+  const hasPool = options.pool !== undefined;
+  const hasConnection = options.connection !== undefined;
+  if (hasPool === hasConnection) {
+    throw new TypeError("PostgresStore needs exactly one of `pool` (a pg.Pool) and `connection` (a string or pool config)");
+  }
+  // Duck-typed: the application's pg may be another copy than ours.
+  if (hasPool && typeof (options.pool as { query?: unknown }).query !== "function") {
+    throw new TypeError("`pool` must be a pg.Pool");
+  }
+  if (hasConnection && typeof options.connection !== "string" && typeof options.connection !== "object") {
+    throw new TypeError("`connection` must be a connection string or a pg pool config");
+  }
+  return {
+    schema: checkIdentifier(options.schema ?? DEFAULT_SCHEMA, "schema"),
+    table: checkIdentifier(options.table ?? DEFAULT_TABLE, "table"),
+    createSchema: checkBoolean(options.createSchema ?? true, "createSchema"),
+    unlogged: checkBoolean(options.unlogged ?? false, "unlogged"),
+    sweepIntervalMs:
+      options.sweepIntervalMs === undefined ? undefined : checkTimeout(options.sweepIntervalMs, "sweepIntervalMs"),
+    sweepBatchSize: checkBatchSize(options.sweepBatchSize ?? DEFAULT_SWEEP_BATCH_SIZE),
+    timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS),
+  };
+}
+
+/** The config of a store-owned pool: the caller's, with timeouts that end abandoned calls. */
+export function ownedPoolConfig(options: PostgresStoreOptions, timeoutMs: number): pg.PoolConfig {
+  const given = typeof options.connection === "string" ? { connectionString: options.connection } : options.connection;
+  const applicationName = options.applicationName ?? DEFAULT_APPLICATION_NAME;
+  if (typeof applicationName !== "string") throw new TypeError("`applicationName` must be a string");
+  return {
+    application_name: applicationName,
+    // The server cancels a statement, and the driver gives up on a connect or a reply, at the
+    // same bound the caller sees, so a call abandoned at the deadline ends soon after.
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+    statement_timeout: timeoutMs,
+    keepAlive: true,
+    ...given,
+  };
+}
+
+function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
+  return value;
+}
+
+function checkBatchSize(value: unknown): number {
+  if (typeof value !== "number") throw new TypeError("sweepBatchSize must be a number");
+  if (!Number.isInteger(value) || value < 1 || value > MAX_SWEEP_BATCH_SIZE) {
+    throw new RangeError(`sweepBatchSize must be an integer from 1 to ${MAX_SWEEP_BATCH_SIZE}, got ${value}`);
+  }
+  return value;
+}

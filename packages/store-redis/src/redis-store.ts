@@ -1,0 +1,105 @@
+import type { Operation, OperationContext, SessionStore } from "@session-store/core";
+import { checkArguments, runOperation, SessionStoreError } from "@session-store/core";
+import type { Redis } from "ioredis";
+import { openOwnClient } from "./client.js";
+import type { RedisClient, RedisStoreOptions } from "./options.js";
+import { resolveRedisStoreOptions } from "./options.js";
+
+const BACKEND = "redis";
+
+type StoreOperation = Extract<Operation, "load" | "store" | "remove" | "touch" | "close">;
+
+/**
+ * Sessions in Redis (or Valkey), one key per session: `prefix + id`, holding the
+ * bytes, with the expiry set by the same command (`SET … PX`), so Redis drops
+ * expired sessions by itself and there is nothing to sweep. Every command names
+ * one key, so it works the same on a single node and on a Redis Cluster.
+ */
+export class RedisStore implements SessionStore {
+  readonly #client: RedisClient;
+  /** The client this store opened, if it did: `close()` closes only that one. */
+  readonly #ownClient: Redis | undefined;
+  readonly #prefix: string;
+  readonly #contexts: Readonly<Record<StoreOperation, OperationContext>>;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: RedisStoreOptions) {
+    const { connection, prefix, timeoutMs } = resolveRedisStoreOptions(options);
+    if (connection.client === undefined) {
+      this.#ownClient = openOwnClient(connection.url, connection.redis, timeoutMs);
+      this.#client = this.#ownClient;
+    } else {
+      this.#client = connection.client;
+    }
+    this.#prefix = prefix;
+    const context = (operation: StoreOperation) => ({ backend: BACKEND, operation, timeoutMs });
+    this.#contexts = {
+      load: context("load"),
+      store: context("store"),
+      remove: context("remove"),
+      touch: context("touch"),
+      close: context("close"),
+    };
+  }
+
+  async load(id: string): Promise<Uint8Array | undefined> {
+    checkArguments({ id });
+    this.#checkOpen("load");
+    const key = this.#prefix + id;
+    // getBuffer, not get: the bytes come back as they were stored, never decoded as text.
+    const value = await runOperation(this.#contexts.load, () => this.#client.getBuffer(key));
+    return value ?? undefined;
+  }
+
+  async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+    const ttl = checkArguments({ id, data, ttlMs });
+    this.#checkOpen("store");
+    const key = this.#prefix + id;
+    // Copied now: ioredis may hold the command (offline queue, cluster redirection)
+    // and serialize it later, when the caller may have changed its array.
+    const value = Buffer.from(data);
+    await runOperation(this.#contexts.store, () => this.#client.set(key, value, "PX", ttl));
+  }
+
+  async remove(id: string): Promise<boolean> {
+    checkArguments({ id });
+    this.#checkOpen("remove");
+    const key = this.#prefix + id;
+    // Redis deletes an expired key on access, so DEL counts only a live session.
+    const deleted = await runOperation(this.#contexts.remove, () => this.#client.del(key));
+    return deleted > 0;
+  }
+
+  async touch(id: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkArguments({ id, ttlMs });
+    this.#checkOpen("touch");
+    const key = this.#prefix + id;
+    // PEXPIRE on a missing or expired key changes nothing and answers 0.
+    const updated = await runOperation(this.#contexts.touch, () => this.#client.pexpire(key, ttl));
+    return updated > 0;
+  }
+
+  /** Closes the client this store opened; a client passed in stays open. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    const client = this.#ownClient;
+    if (client === undefined) return;
+    try {
+      // QUIT lets the commands already sent finish first.
+      await runOperation(this.#contexts.close, () => client.quit());
+    } catch {
+      // Redis is unreachable: there is nothing left to finish gracefully, and
+      // disconnect() below releases the socket and stops reconnecting all the same.
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  #checkOpen(operation: StoreOperation): void {
+    if (this.#closing !== undefined) throw SessionStoreError.closed(BACKEND, operation);
+  }
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SessionStoreError } from "@session-store/core";
+import type { RedisServer } from "@session-store/redis-cluster";
+import { startRedisServer } from "@session-store/redis-cluster";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { RedisStore } from "../src/index.js";
+import { ownServerSkip, settle } from "./support.js";
+
+/** The dedicated loopback port this test owns: never the shared 6379. */
+const PORT = 7201;
+/** Every acknowledged write is on disk before Redis answers it. */
+const DURABLE = ["--appendonly", "yes", "--appendfsync", "always"];
+const TIMEOUT_MS = 1_000;
+/** How late a timer may fire on a loaded two-core machine. */
+const TIMER_SLACK_MS = 500;
+/** How long the outage lasts: long enough for the reconnect backoff to reach its cap. */
+const OUTAGE_MS = 2_500;
+const HOUR = 3_600_000;
+
+const skip = await ownServerSkip();
+const title = skip ? `Redis stops and comes back (skipped: ${skip})` : "Redis stops and comes back";
+const payload = (id: string) => Buffer.from(`session ${id} `.repeat(8));
+
+describe.skipIf(skip !== undefined)(title, () => {
+  let dir: string;
+  let server: RedisServer;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "store-redis-fault-"));
+    server = await startRedisServer({ port: PORT, dir, args: DURABLE });
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("rejects every call within the bound while Redis is down, loses no acknowledged store, and works again", async () => {
+    const problems: unknown[] = [];
+    const record = (error: unknown) => problems.push(error);
+    process.on("unhandledRejection", record);
+    process.on("uncaughtException", record);
+    // ioredis reports an 'error' event nobody listens to on the console instead of throwing.
+    const consoleError = vi.spyOn(console, "error");
+
+    // The store's own client (this package's defaults) and a caller's client with ioredis defaults.
+    const owned = new RedisStore({ url: server.url, timeoutMs: TIMEOUT_MS });
+    const callerClient = new Redis(server.url);
+    callerClient.on("error", () => undefined);
+    const callers = new RedisStore({ client: callerClient, timeoutMs: TIMEOUT_MS });
+    const stores = { owned, callers };
+
+    try {
+      // Writers keep storing; the server is killed (SIGKILL, no shutdown) under them.
+      const acknowledged = new Set<string>();
+      const timings: Record<keyof typeof stores, number[]> = { owned: [], callers: [] };
+      let killedAt: number | undefined;
+      let writing = true;
+      const writer = async (name: keyof typeof stores) => {
+        while (writing) {
+          const id = `fault-${randomBytes(6).toString("hex")}`;
+          const startedDown = killedAt !== undefined;
+          const result = await settle(stores[name].store(id, payload(id), HOUR));
+          if (result.error === undefined) acknowledged.add(id);
+          else expect(result.error).toBeInstanceOf(SessionStoreError);
+          if (startedDown) {
+            expect(result.error, "a store issued while Redis is down").toBeInstanceOf(SessionStoreError);
+            expect(result.ms).toBeLessThan(TIMEOUT_MS + TIMER_SLACK_MS);
+            timings[name].push(result.ms);
+          }
+        }
+      };
+      const names = ["owned", "owned", "owned", "owned", "callers", "callers", "callers", "callers"] as const;
+      const writers = names.map(writer);
+      while (acknowledged.size < 200) await settle(owned.load("warm-up"));
+      await server.kill("SIGKILL");
+      killedAt = performance.now();
+
+      // During the outage every call of both stores rejects with a SessionStoreError within the bound.
+      const probe = async (name: keyof typeof stores) => {
+        const store = stores[name];
+        while (performance.now() - (killedAt as number) < OUTAGE_MS) {
+          const results = await Promise.all([
+            settle(store.load("x")),
+            settle(store.store("x", payload("x"), HOUR)),
+            settle(store.remove("x")),
+            settle(store.touch("x", HOUR)),
+          ]);
+          for (const result of results) {
+            expect(result.error).toBeInstanceOf(SessionStoreError);
+            expect(result.ms).toBeLessThan(TIMEOUT_MS + TIMER_SLACK_MS);
+            timings[name].push(result.ms);
+          }
+        }
+      };
+      await Promise.all([probe("owned"), probe("callers")]);
+      writing = false;
+      await Promise.all(writers);
+
+      // The same server comes back on the same port and dir, with its append-only file.
+      const restartedAt = performance.now();
+      server = await startRedisServer({ port: PORT, dir, args: DURABLE });
+      const ready = performance.now() - restartedAt;
+
+      // Both stores work again without being recreated. Polled, each call bounded.
+      const recovery: Record<string, number> = {};
+      for (const [name, store] of Object.entries(stores)) {
+        const start = performance.now();
+        for (;;) {
+          const result = await settle(store.store(`back-${name}`, payload(name), HOUR));
+          if (result.error === undefined) break;
+          expect(result.error).toBeInstanceOf(SessionStoreError);
+          expect(performance.now() - start, `${name} store recovers`).toBeLessThan(15_000);
+        }
+        recovery[name] = performance.now() - start;
+        expect(await store.load(`back-${name}`)).toEqual(payload(name));
+      }
+      // The store's own client reconnects at most about a second apart.
+      expect(recovery.owned).toBeLessThan(1_100 + TIMEOUT_MS + TIMER_SLACK_MS);
+
+      // No acknowledged store was lost.
+      const ids = [...acknowledged];
+      const missing: string[] = [];
+      for (let i = 0; i < ids.length; i += 100) {
+        const batch = ids.slice(i, i + 100);
+        const loaded = await Promise.all(batch.map((id) => owned.load(id)));
+        batch.forEach((id, k) => {
+          if (!payload(id).equals(loaded[k] ?? Buffer.alloc(0))) missing.push(id);
+        });
+      }
+      expect(missing).toEqual([]);
+
+      const summary = (values: number[]) =>
+        `n=${values.length} max=${Math.max(...values).toFixed(0)}ms median=${median(values).toFixed(0)}ms`;
+      console.log(
+        [
+          `fault test: ${acknowledged.size} acknowledged stores, all present after the restart`,
+          `  rejections while down, store-owned client: ${summary(timings.owned)}`,
+          `  rejections while down, caller's client (ioredis defaults): ${summary(timings.callers)}`,
+          `  restarted server answered PING after ${ready.toFixed(0)}ms`,
+          `  first successful store after that: owned ${recovery.owned?.toFixed(0)}ms, caller's ${recovery.callers?.toFixed(0)}ms`,
+        ].join("\n"),
+      );
+      expect(problems).toEqual([]);
+      const unhandled = consoleError.mock.calls.filter((args) => String(args[0]).includes("Unhandled error event"));
+      expect(unhandled, "ioredis 'error' events without a listener").toEqual([]);
+    } finally {
+      process.off("unhandledRejection", record);
+      process.off("uncaughtException", record);
+      consoleError.mockRestore();
+      await owned.close();
+      await callers.close();
+      callerClient.disconnect();
+    }
+  }, 60_000);
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}

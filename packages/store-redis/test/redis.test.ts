@@ -1,0 +1,261 @@
+import { randomBytes } from "node:crypto";
+import type { AddressInfo, Server, Socket } from "node:net";
+import { createServer } from "node:net";
+import { SessionStoreError } from "@session-store/core";
+import { resolveBackend } from "@session-store/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PREFIX, RedisStore } from "../src/index.js";
+import { deleteRunKeys, RUN_PREFIX, settle } from "./support.js";
+
+const HOUR = 3_600_000;
+/** Given to these tests by the task: nothing listens on it while they run. */
+const DEAD_PORT = 7202;
+/** How late a timer may fire on a loaded two-core machine. */
+const TIMER_SLACK_MS = 500;
+
+const backend = await resolveBackend("redis");
+const title = (name: string) => (backend.skip ? `${name} (skipped: ${backend.skip})` : name);
+const bytes = (text: string) => new TextEncoder().encode(text);
+const newId = () => `id-${randomBytes(6).toString("hex")}`;
+
+describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node"), () => {
+  const url = backend.url as string;
+  let client: Redis;
+  let prefix: string;
+  let store: RedisStore;
+
+  beforeAll(() => {
+    client = new Redis(url);
+    prefix = `${RUN_PREFIX}${randomBytes(4).toString("hex")}:`;
+    store = new RedisStore({ client, prefix });
+  });
+  afterAll(async () => {
+    await store.close();
+    await deleteRunKeys(client);
+    await client.quit();
+  });
+
+  describe("who owns the client", () => {
+    it("close() leaves a caller's client open and makes the store refuse further calls", async () => {
+      const own = new RedisStore({ client, prefix });
+      await own.store("a", bytes("a"), HOUR);
+      await own.close();
+      expect(await client.ping()).toBe("PONG");
+      expect(client.status).toBe("ready");
+      await expect(own.load("a")).rejects.toThrow(SessionStoreError);
+      await expect(own.load("a")).rejects.toThrow(/closed/);
+    });
+
+    it("close() closes the connection the store opened itself, once, however often it is called", async () => {
+      const name = `ss-owned-${randomBytes(4).toString("hex")}`;
+      const owned = new RedisStore({ url, prefix, redis: { connectionName: name } });
+      await owned.store("b", bytes("b"), HOUR);
+      expect(await connectionsNamed(name)).toBe(1);
+      await Promise.all([owned.close(), owned.close()]);
+      await owned.close();
+      expect(await connectionsNamed(name)).toBe(0);
+      await expect(owned.store("b", bytes("b"), HOUR)).rejects.toThrow(/closed/);
+      expect(await store.load("b")).toEqual(Buffer.from("b"));
+    });
+
+    it("opens its own client from ioredis options alone", async () => {
+      const { hostname, port } = new URL(url);
+      const owned = new RedisStore({ redis: { host: hostname, port: Number(port || 6379) }, prefix });
+      try {
+        await owned.store("c", bytes("c"), HOUR);
+        expect(await store.load("c")).toEqual(Buffer.from("c"));
+      } finally {
+        await owned.close();
+      }
+    });
+
+    async function connectionsNamed(name: string): Promise<number> {
+      const list = (await client.call("CLIENT", "LIST")) as string;
+      return list.split("\n").filter((line) => line.includes(` name=${name} `)).length;
+    }
+  });
+
+  describe("key layout", () => {
+    it("stores the bytes as they are under the key prefix + id, with the TTL on the key", async () => {
+      const id = newId();
+      const data = Uint8Array.from([0, 255, 13, 10, 0x80]);
+      const start = performance.now();
+      await store.store(id, data, 60_000);
+      const pttl = await client.pttl(prefix + id);
+      const elapsed = performance.now() - start;
+      expect(await client.getBuffer(prefix + id)).toEqual(Buffer.from(data));
+      expect(pttl).toBeLessThanOrEqual(60_000);
+      expect(pttl).toBeGreaterThanOrEqual(60_000 - elapsed - 1);
+    });
+
+    it("uses sess: when no prefix is given", async () => {
+      const id = `${RUN_PREFIX}${newId()}`;
+      const plain = new RedisStore({ client });
+      await plain.store(id, bytes("x"), HOUR);
+      expect(DEFAULT_PREFIX).toBe("sess:");
+      expect(await client.getBuffer(`sess:${id}`)).toEqual(Buffer.from("x"));
+      expect(await plain.remove(id)).toBe(true);
+    });
+
+    it("keeps glob characters, braces and non-ASCII in an id verbatim", async () => {
+      const ids = ["a*", "a?", "[ab]", "a\\*", "{tag}x", "h\u00e9llo \u{1f600}\nnext"];
+      for (const id of ids) await store.store(id, bytes(`v:${id}`), HOUR);
+      for (const id of ids) {
+        expect(await client.getBuffer(prefix + id), id).toEqual(Buffer.from(`v:${id}`));
+        expect(await store.load(id), id).toEqual(Buffer.from(`v:${id}`));
+      }
+      // The key's bytes are the UTF-8 of prefix + id.
+      const exact = Buffer.from(`${prefix}h\u00e9llo \u{1f600}\nnext`, "utf8");
+      expect(await client.exists(exact)).toBe(1);
+    });
+
+    it("an id of * is one session: it matches no other id, and removing it removes only itself", async () => {
+      await store.store("other-1", bytes("1"), HOUR);
+      await store.store("other-2", bytes("2"), HOUR);
+      expect(await store.load("*")).toBeUndefined();
+      expect(await store.remove("*")).toBe(false);
+      expect(await store.touch("*", HOUR)).toBe(false);
+      await store.store("*", bytes("star"), HOUR);
+      expect(await store.remove("*")).toBe(true);
+      expect(await store.load("other-1")).toEqual(Buffer.from("1"));
+      expect(await store.load("other-2")).toEqual(Buffer.from("2"));
+    });
+  });
+
+  describe("expiry on the server", () => {
+    it("touch sets the key's PTTL and never creates a key", async () => {
+      const id = newId();
+      await store.store(id, bytes("t"), 1_000);
+      expect(await store.touch(id, 90_000)).toBe(true);
+      expect(await client.pttl(prefix + id)).toBeGreaterThan(60_000);
+      const absent = newId();
+      expect(await store.touch(absent, 90_000)).toBe(false);
+      expect(await client.exists(prefix + absent)).toBe(0);
+    });
+
+    it("touch after the key expired resolves false and does not revive it", async () => {
+      const id = newId();
+      await store.store(id, bytes("gone"), 20);
+      // Wait for Redis to report the key gone (polled, with a deadline), then touch.
+      const deadline = Date.now() + 5_000;
+      while ((await client.pttl(prefix + id)) !== -2) {
+        if (Date.now() > deadline) throw new Error("the key did not expire");
+      }
+      expect(await store.touch(id, HOUR)).toBe(false);
+      expect(await client.exists(prefix + id)).toBe(0);
+    });
+  });
+
+  describe("bytes are copied", () => {
+    it("a store queued before the connection is up sends the bytes as they were when called", async () => {
+      const lazy = new Redis(url, { lazyConnect: true });
+      const queued = new RedisStore({ client: lazy, prefix });
+      try {
+        const id = newId();
+        const data = bytes("original");
+        const pending = queued.store(id, data, HOUR);
+        data.fill(0x21);
+        await pending;
+        expect(await store.load(id)).toEqual(Buffer.from("original"));
+      } finally {
+        await lazy.quit();
+      }
+    });
+
+    it("load returns bytes the caller may change without touching what is stored or loaded later", async () => {
+      const [a, b] = [newId(), newId()];
+      await store.store(a, bytes("aaaa"), HOUR);
+      await store.store(b, bytes("bbbb"), HOUR);
+      const first = await store.load(a);
+      if (!first) throw new Error("missing");
+      first.fill(0);
+      for (let i = 0; i < 20; i++) await store.load(b);
+      expect(await store.load(a)).toEqual(Buffer.from("aaaa"));
+      expect(first).toEqual(Buffer.alloc(4));
+    });
+  });
+
+  describe("options", () => {
+    it("refuses a missing connection, two connections, a bad prefix or timeout", () => {
+      expect(() => new RedisStore({} as never)).toThrow(TypeError);
+      expect(() => new RedisStore({ client, url } as never)).toThrow(TypeError);
+      expect(() => new RedisStore({ client: {} as never })).toThrow(TypeError);
+      expect(() => new RedisStore({ client, prefix: 1 as never })).toThrow(TypeError);
+      expect(() => new RedisStore({ client, timeoutMs: 0 })).toThrow(RangeError);
+      expect(() => new RedisStore({ client, timeoutMs: Number.NaN })).toThrow(RangeError);
+    });
+  });
+});
+
+describe("no call hangs", () => {
+  let silent: Server;
+  let silentUrl: string;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    // A server that accepts connections and never answers: the case a deadline is for.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    silentUrl = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it("a caller's client with ioredis defaults, to a server that never answers: every call rejects at timeoutMs", async () => {
+    const client = new Redis(silentUrl);
+    client.on("error", () => undefined);
+    const timeoutMs = 300;
+    const store = new RedisStore({ client, timeoutMs });
+    try {
+      const results = await Promise.all([
+        settle(store.load("x")),
+        settle(store.store("x", bytes("x"), HOUR)),
+        settle(store.remove("x")),
+        settle(store.touch("x", HOUR)),
+      ]);
+      for (const result of results) {
+        expect(result.error).toBeInstanceOf(SessionStoreError);
+        expect((result.error as Error).message).toMatch(/timed out after 300 ms/);
+        expect(result.ms).toBeGreaterThanOrEqual(timeoutMs - 1);
+        expect(result.ms).toBeLessThan(timeoutMs + TIMER_SLACK_MS);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+
+  it("a store's own client to a server that never answers: calls and close() end within timeoutMs", async () => {
+    const timeoutMs = 300;
+    const store = new RedisStore({ url: silentUrl, timeoutMs });
+    const load = await settle(store.load("x"));
+    expect(load.error).toBeInstanceOf(SessionStoreError);
+    expect(load.ms).toBeLessThan(timeoutMs + TIMER_SLACK_MS);
+    const close = await settle(store.close());
+    expect(close.error).toBeUndefined();
+    expect(close.ms).toBeLessThan(timeoutMs + TIMER_SLACK_MS);
+  });
+
+  it("a store's own client with nothing listening fails fast, without the password in the message", async () => {
+    const timeoutMs = 5_000;
+    const store = new RedisStore({ url: `redis://user:hunter2@127.0.0.1:${DEAD_PORT}`, timeoutMs });
+    try {
+      const results = await Promise.all([settle(store.load("x")), settle(store.store("x", bytes("x"), HOUR))]);
+      for (const result of results) {
+        expect(result.error).toBeInstanceOf(SessionStoreError);
+        expect((result.error as SessionStoreError).backend).toBe("redis");
+        expect((result.error as Error).message).not.toContain("hunter2");
+        expect((result.error as Error).cause).toBeDefined();
+        // Refused at the first connection attempt, long before the deadline.
+        expect(result.ms).toBeLessThan(timeoutMs);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,10 @@
+export { SqliteStore } from "./sqlite-store.js";
+export type {
+  Database,
+  SqliteStoreCommonOptions,
+  SqliteStoreDatabaseOptions,
+  SqliteStoreOptions,
+  SqliteStorePathOptions,
+} from "./options.js";
+export { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SWEEP_BATCH_SIZE } from "./options.js";
+export { DEFAULT_TABLE, sqliteSchema } from "./schema.js";

@@ -1,0 +1,98 @@
+import type BetterSqlite3 from "better-sqlite3";
+import { checkIdentifier, checkTimeout } from "@session-store/core";
+import { DEFAULT_TABLE } from "./schema.js";
+
+/** A better-sqlite3 `Database`. */
+export type Database = BetterSqlite3.Database;
+
+/** Options shared by both ways of giving the store a database. */
+export interface SqliteStoreCommonOptions {
+  /** The table holding the sessions. A checked identifier, always double-quoted. Default "sessions". */
+  readonly table?: string;
+  /** Create the table and its index on first use when missing (see `sqliteSchema`). Default true. */
+  readonly createTable?: boolean;
+  /** Rows one `sweep()` statement deletes at most; the sweep repeats until none are left. Default 1000. */
+  readonly sweepBatchSize?: number;
+  /** When set, `sweep()` runs in the background every this many ms (core's `startSweeper`) until `close()`. */
+  readonly sweepIntervalMs?: number;
+}
+
+/** The store opens, tunes and closes the database file itself. */
+export interface SqliteStorePathOptions extends SqliteStoreCommonOptions {
+  /** The database file, created if missing (`":memory:"` for a private in-memory database). */
+  readonly path: string;
+  /** How long a statement waits for another connection's lock before it fails, in ms. Default 5000. */
+  readonly busyTimeoutMs?: number;
+  readonly database?: never;
+}
+
+/** The caller's open database: the store uses it as it is and leaves it open on `close()`. */
+export interface SqliteStoreDatabaseOptions extends SqliteStoreCommonOptions {
+  readonly database: Database;
+  readonly path?: never;
+  readonly busyTimeoutMs?: never;
+}
+
+/** How a `SqliteStore` reaches its database: a file `path` (store-owned) or an open `database` (caller-owned). */
+export type SqliteStoreOptions = SqliteStorePathOptions | SqliteStoreDatabaseOptions;
+
+/** Default wait on a lock held by another connection. */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+/** Default rows per sweep statement. */
+export const DEFAULT_SWEEP_BATCH_SIZE = 1_000;
+
+/** The options with defaults applied and every value checked. */
+export interface ResolvedSqliteStoreOptions {
+  /** Exactly one of `path` and `database` is set. */
+  readonly path: string | undefined;
+  readonly database: Database | undefined;
+  readonly busyTimeoutMs: number;
+  readonly table: string;
+  readonly createTable: boolean;
+  readonly sweepBatchSize: number;
+  readonly sweepIntervalMs: number | undefined;
+}
+
+/** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
+export function resolveSqliteStoreOptions(options: SqliteStoreOptions): ResolvedSqliteStoreOptions {
+  if (typeof options !== "object" || options === null) throw new TypeError("SqliteStore options must be an object");
+  const { path, database } = options;
+  if ((path === undefined) === (database === undefined)) {
+    throw new TypeError("SqliteStore needs exactly one of `path` (a file the store opens) and `database` (yours)");
+  }
+  if (path !== undefined && (typeof path !== "string" || path.length === 0)) {
+    throw new TypeError("path must be a non-empty string");
+  }
+  if (database !== undefined && typeof (database as Partial<Database> | null)?.prepare !== "function") {
+    throw new TypeError("database must be a better-sqlite3 Database");
+  }
+  if (database !== undefined && options.busyTimeoutMs !== undefined) {
+    throw new TypeError("busyTimeoutMs applies to a database the store opens; set `timeout` on your own Database");
+  }
+  return {
+    path,
+    database,
+    busyTimeoutMs: optional(options.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, (v) => checkTimeout(v, "busyTimeoutMs")),
+    table: checkIdentifier(options.table ?? DEFAULT_TABLE, "table"),
+    createTable: optional(options.createTable, true, checkBoolean),
+    sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, checkBatchSize),
+    sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
+  };
+}
+
+function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => T): T | D {
+  return value === undefined ? fallback : check(value);
+}
+
+function checkBoolean(value: unknown): boolean {
+  if (typeof value !== "boolean") throw new TypeError("createTable must be a boolean");
+  return value;
+}
+
+function checkBatchSize(value: unknown): number {
+  if (typeof value !== "number") throw new TypeError("sweepBatchSize must be a number");
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`sweepBatchSize must be a whole number of at least 1, got ${value}`);
+  }
+  return value;
+}

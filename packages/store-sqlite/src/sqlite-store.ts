@@ -1,0 +1,165 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
+import BetterSqlite3 from "better-sqlite3";
+import type { Operation, SessionStore, Sweeper } from "@session-store/core";
+import { checkArguments, SessionStoreError, startSweeper } from "@session-store/core";
+import type { Database, ResolvedSqliteStoreOptions, SqliteStoreOptions } from "./options.js";
+import { resolveSqliteStoreOptions } from "./options.js";
+import { sqliteSchema } from "./schema.js";
+import type { Statements } from "./statements.js";
+import { prepareStatements } from "./statements.js";
+
+const BACKEND = "sqlite";
+
+/**
+ * Sessions in one SQLite table through better-sqlite3. Expiry is epoch ms from this
+ * process's clock (`Date.now()`); every read filters on it, and `sweep()` deletes
+ * expired rows in bounded batches. Give it a file `path` (the store opens the
+ * database in WAL mode with a busy timeout and closes it on `close()`) or your own
+ * `database` (used as it is, left open).
+ *
+ * better-sqlite3 is synchronous: each call runs one short statement before its
+ * promise settles. Waiting on another process's lock is bounded by the busy timeout.
+ */
+export class SqliteStore implements SessionStore {
+  readonly #options: ResolvedSqliteStoreOptions;
+  #db: Database | undefined;
+  #statements: Statements | undefined;
+  readonly #sweeper: Sweeper | undefined;
+  /** Sweeps in progress, which `close()` waits for. */
+  readonly #sweeps = new Set<Promise<number>>();
+  #closing: Promise<void> | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    this.#options = resolveSqliteStoreOptions(options);
+    this.#db = this.#options.database;
+    const intervalMs = this.#options.sweepIntervalMs;
+    this.#sweeper = intervalMs === undefined ? undefined : startSweeper(this, { intervalMs });
+  }
+
+  async load(id: string): Promise<Uint8Array | undefined> {
+    checkArguments({ id });
+    const statements = this.#ready("load");
+    try {
+      return statements.load.get(id, Date.now());
+    } catch (error) {
+      throw SessionStoreError.from(error, BACKEND, "load");
+    }
+  }
+
+  async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+    const ttl = checkArguments({ id, data, ttlMs });
+    const statements = this.#ready("store");
+    try {
+      // SQLite copies the bound bytes before run() returns.
+      statements.store.run(id, data, Date.now() + ttl);
+    } catch (error) {
+      throw SessionStoreError.from(error, BACKEND, "store");
+    }
+  }
+
+  async remove(id: string): Promise<boolean> {
+    checkArguments({ id });
+    const statements = this.#ready("remove");
+    try {
+      const expiresAt = statements.remove.get(id);
+      return expiresAt !== undefined && expiresAt > Date.now();
+    } catch (error) {
+      throw SessionStoreError.from(error, BACKEND, "remove");
+    }
+  }
+
+  async touch(id: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkArguments({ id, ttlMs });
+    const statements = this.#ready("touch");
+    try {
+      const now = Date.now();
+      return statements.touch.run(now + ttl, id, now).changes > 0;
+    } catch (error) {
+      throw SessionStoreError.from(error, BACKEND, "touch");
+    }
+  }
+
+  /**
+   * Deletes the rows expired by now, `sweepBatchSize` at a time, yielding to the
+   * event loop between batches; resolves how many it deleted. Safe to run from
+   * several processes at once. `close()` ends a sweep in progress after its batch.
+   */
+  async sweep(): Promise<number> {
+    const { sweep } = this.#ready("sweep");
+    const running = this.#sweepInBatches(sweep);
+    this.#sweeps.add(running);
+    try {
+      return await running;
+    } finally {
+      this.#sweeps.delete(running);
+    }
+  }
+
+  /** Stops the sweeper, waits for a sweep in progress, and closes the database if the store opened it. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #sweepInBatches(sweep: Statements["sweep"]): Promise<number> {
+    const batchSize = this.#options.sweepBatchSize;
+    const now = Date.now();
+    let deleted = 0;
+    try {
+      for (;;) {
+        const { changes } = sweep.run(now, batchSize);
+        deleted += changes;
+        if (changes < batchSize || this.#closing !== undefined) return deleted;
+        await nextTurn();
+      }
+    } catch (error) {
+      throw SessionStoreError.from(error, BACKEND, "sweep");
+    }
+  }
+
+  async #close(): Promise<void> {
+    await this.#sweeper?.stop();
+    await Promise.allSettled(this.#sweeps);
+    this.#statements = undefined;
+    if (this.#options.path !== undefined) this.#db?.close();
+    this.#db = undefined;
+  }
+
+  /** The prepared statements, opening and setting up the database on first use. */
+  #ready(operation: Operation): Statements {
+    if (this.#closing !== undefined) throw SessionStoreError.closed(BACKEND, operation);
+    return this.#statements ?? this.#setUp();
+  }
+
+  /** Runs once, or again on the next call after a failure (e.g. the table was missing). */
+  #setUp(): Statements {
+    const { table, createTable } = this.#options;
+    try {
+      const db = (this.#db ??= this.#open());
+      if (createTable) db.exec(sqliteSchema(table));
+      this.#statements = prepareStatements(db, table);
+      return this.#statements;
+    } catch (error) {
+      if (!createTable && /no such table/i.test(String((error as Error | null)?.message))) {
+        throw new SessionStoreError(
+          `table "${table}" does not exist and createTable is false: create it with the DDL from sqliteSchema("${table}")`,
+          { backend: BACKEND, operation: "setup", cause: error },
+        );
+      }
+      throw SessionStoreError.from(error, BACKEND, "setup");
+    }
+  }
+
+  /** Opens the store-owned database: WAL so readers never wait for a writer, NORMAL sync (see README). */
+  #open(): Database {
+    const db = new BetterSqlite3(this.#options.path, { timeout: this.#options.busyTimeoutMs });
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+}
