@@ -42,21 +42,29 @@ export class ExpressSessionStore extends storeBase() {
   override set(sid: string, session: SessionData, callback?: Callback): void {
     settle("store", callback, async () => {
       const ttlMs = sessionTtl(session, this.#options.ttlMs);
-      // A cookie that has already expired keeps no data behind.
-      if (ttlMs <= 0) return void (await this.#store.remove(sid));
+      if (ttlMs <= 0) {
+        // A cookie that has already expired keeps no data behind.
+        await this.#store.remove(sid);
+        return;
+      }
       await this.#store.store(sid, this.#encode(session), ttlMs);
     });
   }
 
   override destroy(sid: string, callback?: Callback): void {
-    settle("remove", callback, async () => void (await this.#store.remove(sid)));
+    settle("remove", callback, async () => {
+      await this.#store.remove(sid);
+    });
   }
 
   /** Extends a live session to its cookie's new expiry without rewriting it (express-session's rolling sessions). */
   override touch(sid: string, session: SessionData, callback?: Callback): void {
     settle("touch", callback, async () => {
       const ttlMs = sessionTtl(session, this.#options.ttlMs);
-      if (ttlMs <= 0) return void (await this.#store.remove(sid));
+      if (ttlMs <= 0) {
+        await this.#store.remove(sid);
+        return;
+      }
       await this.#store.touch(sid, ttlMs);
     });
   }

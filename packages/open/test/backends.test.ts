@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { inspect } from "node:util";
 import type { SessionStore } from "@session-store/core";
+import { MongoStore } from "@session-store/store-mongo";
+import { PostgresStore } from "@session-store/store-postgres";
 import { RedisStore } from "@session-store/store-redis";
 import { SqliteStore } from "@session-store/store-sqlite";
 import { resolveBackend } from "@session-store/testing";
@@ -9,6 +12,7 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/index.js";
 
 const redis = await resolveBackend("redis");
+const postgres = await resolveBackend("postgres");
 const runId = `open_test_${process.pid}_${Date.now()}`;
 const data = new Uint8Array([7, 8, 9]);
 const dir = mkdtempSync(join(tmpdir(), "open-store-"));
@@ -37,6 +41,19 @@ afterEach(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("openStore with options the store refuses", () => {
+  it("rejects with the store's own error, which carries no credentials", async () => {
+    const secret = "s3cret-Pa55word";
+    const error = await openStore(`postgres://app:${secret}@127.0.0.1:1/app?table=bad%22name`).then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
+    expect(error).toBeInstanceOf(RangeError);
+    expect(inspect(error, { depth: 10 })).not.toContain(secret);
+    await expect(openStore(`sqlite:${join(dir, "x.db")}?sweepIntervalMs=soon`)).rejects.toThrow(RangeError);
+  });
+});
+
 describe("openStore on sqlite:", () => {
   it("opens a relative path against the working directory", async () => {
     const file = join(dir, "relative.db");
@@ -62,5 +79,36 @@ describe.skipIf(redis.skip !== undefined)(`openStore on redis://${redis.skip ? `
     const b = await open(`${redis.url}?prefix=${encodeURIComponent(`${runId}_b:`)}`);
     expect(a).toBeInstanceOf(RedisStore);
     await expectSeparate(a, b);
+  });
+});
+
+describe.skipIf(postgres.skip !== undefined)(`openStore on postgres://${postgres.skip ? ` (${postgres.skip})` : ""}`, () => {
+  const tables = [`${runId}_a`, `${runId}_b`];
+
+  afterAll(async () => {
+    // Only the tables this run created.
+    const admin = new PostgresStore({ connection: postgres.url as string });
+    try {
+      for (const table of tables) await admin.pool.query(`DROP TABLE IF EXISTS "${table}"`);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it("opens a PostgresStore with ?table=, for postgres:// and postgresql://", async () => {
+    const url = postgres.url as string;
+    const a = await open(`${url}?table=${tables[0]}`);
+    const b = await open(`${url.replace(/^postgres:/, "postgresql:")}?table=${tables[1]}`);
+    expect(a).toBeInstanceOf(PostgresStore);
+    expect(b).toBeInstanceOf(PostgresStore);
+    await expectSeparate(a, b);
+  });
+});
+
+describe("openStore on mongodb://", () => {
+  // No MongoDB server here: the store connects on first use, so opening and closing needs none.
+  it("opens a MongoStore for mongodb:// and mongodb+srv:// without connecting yet", async () => {
+    expect(await open("mongodb://127.0.0.1:1/test?collection=web_sessions")).toBeInstanceOf(MongoStore);
+    expect(await open("mongodb+srv://cluster.invalid/test?collection=web_sessions")).toBeInstanceOf(MongoStore);
   });
 });

@@ -6,6 +6,7 @@ import { MAX_ID_BYTES, SessionStoreError } from "@session-store/core";
 import { resolveBackend } from "@session-store/testing";
 import type { MongoStoreOptions } from "../src/index.js";
 import { EXPIRY_INDEX_NAME, MAX_DATA_BYTES, MongoStore } from "../src/index.js";
+import { LOAD_PROJECTION, liveFilter } from "../src/queries.js";
 import { newCollection, rejectionOf } from "./support.js";
 
 const backend = await resolveBackend("mongo");
@@ -115,6 +116,21 @@ describe.skipIf(backend.skip !== undefined)(
       const remaining = (raw?.expiresAt as Date).getTime() - (localTime as Date).getTime();
       expect(remaining).toBeLessThanOrEqual(ttl);
       expect(remaining).toBeGreaterThan(ttl - elapsed - 3);
+    });
+
+    it("load's filter, $$NOW and all, is one look-up in the _id index", async () => {
+      const collection = fresh();
+      const store = open({ url, collection });
+      for (const id of ["a", "b", "c", "d"]) await store.store(id, Uint8Array.from([1]), HOUR);
+      const explained = await client
+        .db()
+        .collection(collection)
+        .find(liveFilter("b"), { projection: LOAD_PROJECTION })
+        .explain("executionStats");
+      expect(JSON.stringify(explained.queryPlanner?.winningPlan)).not.toMatch(/COLLSCAN/);
+      expect(explained.executionStats?.totalDocsExamined).toBeLessThanOrEqual(1);
+      expect(explained.executionStats?.totalKeysExamined).toBeLessThanOrEqual(2);
+      expect(explained.executionStats?.nReturned).toBe(1);
     });
 
     it("the largest data the store accepts, under the longest id, fits the server's document limit", async () => {

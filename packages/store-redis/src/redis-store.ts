@@ -2,6 +2,7 @@ import type { Operation, OperationContext, SessionStore } from "@session-store/c
 import { checkArguments, runOperation, SessionStoreError } from "@session-store/core";
 import type { Redis } from "ioredis";
 import { openOwnClient } from "./client.js";
+import { commandBytes } from "./command-bytes.js";
 import type { RedisClient, RedisStoreOptions } from "./options.js";
 import { resolveRedisStoreOptions } from "./options.js";
 
@@ -55,9 +56,8 @@ export class RedisStore implements SessionStore {
     const ttl = checkArguments({ id, data, ttlMs });
     this.#checkOpen("store");
     const key = this.#prefix + id;
-    // Copied now: ioredis may hold the command (offline queue, cluster redirection)
-    // and serialize it later, when the caller may have changed its array.
-    const value = Buffer.from(data);
+    // Never a reference ioredis could read after the caller changed its array.
+    const value = commandBytes(this.#client, data);
     await runOperation(this.#contexts.store, () => this.#client.set(key, value, "PX", ttl));
   }
 

@@ -6,6 +6,7 @@
 import { readdir } from "node:fs/promises";
 import { basename } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { message, measureBackend } from "./measure.js";
 import { hasSection, loadAverage, machineLine, REPORT_PATH, writeReport } from "./report.js";
 import { checkTarget, contenderNotes, formatTable } from "./table.js";
@@ -60,10 +61,11 @@ async function listCases(): Promise<string[]> {
 async function runBackend(name: string, context: BenchContext, command: string): Promise<string | undefined> {
   log(`\n# ${name}`);
   let bench: BackendBench;
+  let casePath: string;
   try {
     const files = await readdir(casesDir);
-    const file = files.find((f) => f.replace(/\.[cm]?[jt]s$/, "") === name) as string;
-    bench = ((await import(new URL(file, casesDir).href)) as { default: BackendBench }).default;
+    casePath = fileURLToPath(new URL(files.find((f) => f.replace(/\.[cm]?[jt]s$/, "") === name) as string, casesDir));
+    bench = ((await import(pathToFileURL(casePath).href)) as { default: BackendBench }).default;
   } catch (error) {
     return skipped(name, `its bench file did not load: ${message(error)}`);
   }
@@ -78,7 +80,7 @@ async function runBackend(name: string, context: BenchContext, command: string):
   const version = await bench.version?.().catch(() => undefined);
   const loadBefore = loadAverage();
   const started = performance.now();
-  const results = await measureBackend(bench, { runMs: context.runMs, runs: context.runs, warmupMs: Math.min(300, context.runMs), log });
+  const results = await measureBackend(bench, casePath, { runMs: context.runMs, runs: context.runs, warmupMs: Math.min(300, context.runMs), log });
   let extra = "";
   try {
     extra = (await bench.extra?.(context)) ?? "";

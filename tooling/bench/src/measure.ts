@@ -1,12 +1,13 @@
 /**
  * Runs one backend's matrix: every contender, each blob size and concurrency, the
- * median of several runs. Contenders of one size are open side by side and take
- * turns run by run (round-robin, the order rotating each repetition), so drift on a
- * shared machine spreads over all of them instead of favouring one.
+ * median of several runs. Each contender runs in a process of its own (see
+ * contender-process.ts); they are open side by side and take turns run by run
+ * (round-robin, the order rotating each repetition), so drift on a shared machine
+ * spreads over all of them instead of favouring one.
  */
-import { collectGarbage } from "./gc.js";
-import type { BackendBench, Contender, Workload } from "./types.js";
-import { drive, makeBlob, makeIds, populate } from "./workload.js";
+import { ContenderClient } from "./contender-client.js";
+import type { BackendBench, Contender } from "./types.js";
+import { makeBlob, makeIds } from "./workload.js";
 
 export const SIZES: readonly number[] = [1024, 16 * 1024];
 export const CONCURRENCIES: readonly number[] = [1, 64];
@@ -34,6 +35,7 @@ export function cellKey(size: number, concurrency: number): string {
 
 export async function measureBackend(
   bench: BackendBench,
+  casePath: string,
   options: MeasureOptions,
 ): Promise<ContenderResult[]> {
   const results: ContenderResult[] = bench.contenders.map((contender) => ({
@@ -41,34 +43,37 @@ export async function measureBackend(
     runs: new Map(),
     misses: 0,
   }));
-  for (const result of results) {
-    result.skipped = await whyUnavailable(result.contender);
-    if (result.skipped) options.log(`  ${result.contender.name}: skipped, ${result.skipped}`);
-  }
-
-  const ids = makeIds(ID_COUNT);
-  for (const size of SIZES) {
-    const blob = makeBlob(size);
-    const open = await openAll(results, ids, blob, options);
-    await warmUp(open, ids, blob, options);
-    for (let rep = 0; rep < options.runs; rep++) {
-      options.log(`  ${size} B: run ${rep + 1} of ${options.runs}`);
-      for (const concurrency of CONCURRENCIES) {
-        for (const [result, workload] of rotate([...open], rep)) {
-          if (result.skipped) continue;
-          collectGarbage();
-          try {
-            const run = await drive(workload, { ids, blob, concurrency, durationMs: options.runMs, seed: rep + 1 });
+  const clients = new Map<ContenderResult, ContenderClient>();
+  try {
+    for (const [index, result] of results.entries()) {
+      result.skipped = await whyUnavailable(result.contender);
+      if (!result.skipped) {
+        await ContenderClient.start(casePath, index).then(
+          (client) => clients.set(result, client),
+          (error: unknown) => (result.skipped = `its process did not start: ${message(error)}`),
+        );
+      }
+      if (result.skipped) options.log(`  ${result.contender.name}: skipped, ${result.skipped}`);
+    }
+    const ids = makeIds(ID_COUNT);
+    for (const size of SIZES) {
+      const blob = makeBlob(size);
+      const open = await openAll(clients, ids, blob, options);
+      await each(open, options, (client) => warmUp(client, options.warmupMs));
+      for (let rep = 0; rep < options.runs; rep++) {
+        options.log(`  ${size} B: run ${rep + 1} of ${options.runs}`);
+        for (const concurrency of CONCURRENCIES) {
+          await each(new Map(rotate([...open], rep)), options, async (client, result) => {
+            const run = await client.run({ concurrency, durationMs: options.runMs, seed: rep + 1 });
             push(result.runs, cellKey(size, concurrency), run.opsPerSec);
             result.misses += run.misses;
-          } catch (error) {
-            result.skipped = `failed: ${message(error)}`;
-            options.log(`  ${result.contender.name}: ${result.skipped}`);
-          }
+          });
         }
       }
+      await each(open, options, (client) => client.close());
     }
-    for (const [result, workload] of open) await closeQuietly(result, workload, options);
+  } finally {
+    await Promise.all([...clients.values()].map((client) => client.exit()));
   }
   return results;
 }
@@ -81,56 +86,48 @@ async function whyUnavailable(contender: Contender): Promise<string | undefined>
   }
 }
 
-/** Opens every runnable contender and stores the blob under every id. */
+/** Opens every contender still in the race and stores the blob under every id. */
 async function openAll(
-  results: readonly ContenderResult[],
+  clients: Map<ContenderResult, ContenderClient>,
   ids: readonly string[],
   blob: Buffer,
   options: MeasureOptions,
-): Promise<Map<ContenderResult, Workload>> {
-  const open = new Map<ContenderResult, Workload>();
-  for (const result of results) {
+): Promise<Map<ContenderResult, ContenderClient>> {
+  const open = new Map<ContenderResult, ContenderClient>();
+  for (const [result, client] of clients) {
     if (result.skipped) continue;
-    let workload: Workload | undefined;
     try {
-      const started = Date.now();
-      workload = await result.contender.open();
-      await populate(workload, ids, blob);
-      open.set(result, workload);
-      options.log(`  ${result.contender.name}: ${ids.length} x ${blob.length} B stored in ${Date.now() - started} ms`);
+      const ms = await client.open({ ids, blob });
+      open.set(result, client);
+      options.log(`  ${result.contender.name}: ${ids.length} x ${blob.length} B stored in ${ms} ms`);
     } catch (error) {
       result.skipped = `failed to open or populate: ${message(error)}`;
       options.log(`  ${result.contender.name}: ${result.skipped}`);
-      if (workload) await closeQuietly(result, workload, options);
+      await client.close().catch(() => undefined);
     }
   }
   return open;
 }
 
-/** Lets the JIT settle on every contender's code path before anything counts. */
-async function warmUp(
-  open: Map<ContenderResult, Workload>,
-  ids: readonly string[],
-  blob: Buffer,
-  options: MeasureOptions,
-): Promise<void> {
-  for (const [result, workload] of open) {
-    for (const concurrency of CONCURRENCIES) {
-      try {
-        await drive(workload, { ids, blob, concurrency, durationMs: options.warmupMs });
-      } catch (error) {
-        result.skipped = `failed: ${message(error)}`;
-        options.log(`  ${result.contender.name}: ${result.skipped}`);
-      }
-    }
-  }
+/** Lets the JIT settle on the contender's code path before anything counts. */
+async function warmUp(client: ContenderClient, durationMs: number): Promise<void> {
+  for (const concurrency of CONCURRENCIES) await client.run({ concurrency, durationMs });
 }
 
-async function closeQuietly(result: ContenderResult, workload: Workload, options: MeasureOptions): Promise<void> {
-  try {
-    await workload.close();
-  } catch (error) {
-    options.log(`  ${result.contender.name}: close failed, ${message(error)}`);
+/** Runs `work` for each contender still in the race, in order; a failure takes it out. */
+async function each(
+  open: Map<ContenderResult, ContenderClient>,
+  options: MeasureOptions,
+  work: (client: ContenderClient, result: ContenderResult) => Promise<unknown>,
+): Promise<void> {
+  for (const [result, client] of open) {
+    if (result.skipped) continue;
+    try {
+      await work(client, result);
+    } catch (error) {
+      result.skipped = `failed: ${message(error)}`;
+      options.log(`  ${result.contender.name}: ${result.skipped}`);
+    }
   }
 }
 

@@ -11,6 +11,8 @@ const backends = await allBackends();
 afterAll(() => Promise.all(backends.map((backend) => backend.cleanup())));
 
 const HOUR = 3_600_000;
+/** PROPERTY_RUNS_FACTOR=20 hunts for counterexamples far longer than CI can afford. */
+const RUNS_FACTOR = Number(process.env.PROPERTY_RUNS_FACTOR ?? 1);
 const MiB = 1024 * 1024;
 /** Small arrays fast-check can shrink byte by byte, and larger ones (to 64 KiB) drawn from a seed. */
 const bytes = fc.oneof(
@@ -49,7 +51,7 @@ async function expectAllReject(store: SessionStore, id: unknown, type: typeof Ra
 for (const backend of backends) {
   const server = !backend.processClock;
   // Server round trips cost more than in-process calls: fewer runs keep the whole file short.
-  const runs = (local: number) => (server ? Math.ceil(local / 2) : local);
+  const runs = (local: number) => Math.ceil((server ? local / 2 : local) * RUNS_FACTOR);
 
   describe.skipIf(backend.skip !== undefined)(`${backend.name} properties${backend.skip ? ` (skipped: ${backend.skip})` : ""}`, () => {
     let store: SessionStore;

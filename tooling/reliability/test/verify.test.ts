@@ -79,7 +79,7 @@ describe("the load checks", () => {
   });
 
   it("catch a store that returns a value torn between two writes", async () => {
-    let previous = new Uint8Array(0);
+    let previous: Uint8Array = new Uint8Array(0);
     const store = broken((inner) => ({
       load: async (id) => {
         const bytes = await inner.load(id);
