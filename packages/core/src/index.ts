@@ -8,3 +8,12 @@ export { checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS, runOperation } from "./run-
 export type { OperationContext } from "./run-operation.js";
 export { startSweeper } from "./sweeper.js";
 export type { Sweeper, SweeperOptions } from "./sweeper.js";
+export {
+  createIdHasher,
+  encrypted,
+  ENCRYPTION_OVERHEAD_BYTES,
+  hashedIds,
+  KEY_BYTES,
+  MIN_SECRET_BYTES,
+} from "./decorators/index.js";
+export type { DecoratedStore, EncryptedOptions, HashedIdsOptions, UndecryptableReason } from "./decorators/index.js";

@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { encrypted, hashedIds } from "../src/decorators/index.js";
+import { encrypted, ENCRYPTION_OVERHEAD_BYTES, hashedIds } from "../src/decorators/index.js";
 import type { UndecryptableReason } from "../src/decorators/index.js";
 import { MapStore, nativeExpiryStore } from "./decorators-map-store.js";
 
 const keyA = new Uint8Array(randomBytes(32));
 const keyB = new Uint8Array(randomBytes(32));
-const OVERHEAD = 33;
+const OVERHEAD = ENCRYPTION_OVERHEAD_BYTES;
 
 /** An encrypted MapStore that records why each undecryptable load came back empty. */
 function setup(keys: Uint8Array[], inner = new MapStore()) {
@@ -23,6 +23,7 @@ describe("encrypted", () => {
     const plain = new TextEncoder().encode("user=alice;role=admin;".repeat(20));
     await store.store("id", plain, 60_000);
     const first = raw(inner, "id").slice();
+    expect(OVERHEAD).toBe(33);
     expect(first.length).toBe(plain.length + OVERHEAD);
     expect(Buffer.from(first).includes(Buffer.from("alice"))).toBe(false);
 

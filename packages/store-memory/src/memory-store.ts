@@ -1,6 +1,5 @@
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
 import { checkArguments, SessionStoreError, startSweeper } from "@session-store/core";
-import { CopyPool } from "./copy-pool.js";
 import { Entry } from "./entry.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import type { MemoryStoreOptions } from "./options.js";
@@ -8,6 +7,19 @@ import { resolveMemoryStoreOptions } from "./options.js";
 
 const BACKEND = "memory";
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The copy `load` hands out. `Buffer.allocUnsafe` carves small sizes from Node's own
+ * shared pool (one allocation per 8 KiB instead of one per load), and every byte of
+ * it is overwritten at once, so nothing uninitialised is ever exposed. The copy is a
+ * plain Uint8Array view, like the one `store` was given.
+ */
+function copyOut(data: Uint8Array): Uint8Array {
+  const pooled = Buffer.allocUnsafe(data.length);
+  const copy = new Uint8Array(pooled.buffer, pooled.byteOffset, pooled.length);
+  copy.set(data);
+  return copy;
+}
 
 /**
  * Sessions in a `Map` inside this process: for tests, single-process apps and as the
@@ -18,7 +30,6 @@ const EMPTY = new Uint8Array(0);
 export class MemoryStore implements SessionStore {
   readonly #entries = new Map<string, Entry>();
   readonly #queue = new ExpiryQueue(this.#entries);
-  readonly #copies = new CopyPool();
   readonly #maxSessions: number;
   readonly #janitor: Sweeper;
   #closed = false;
@@ -43,7 +54,7 @@ export class MemoryStore implements SessionStore {
       this.#delete(entry);
       return undefined;
     }
-    return this.#copies.copy(entry.data);
+    return copyOut(entry.data);
   }
 
   async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
@@ -53,7 +64,7 @@ export class MemoryStore implements SessionStore {
     let entry = this.#entries.get(id);
     if (entry === undefined) {
       if (this.#entries.size >= this.#maxSessions) this.#evictOne();
-      // Its own exact-size ArrayBuffer: a long-lived copy must not pin a shared slab.
+      // Its own exact-size ArrayBuffer: a long-lived copy must not pin a shared pool.
       entry = new Entry(id, new Uint8Array(data), expiresAt);
       this.#entries.set(id, entry);
       this.#queue.compactIfSparse();

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { qualifiedName } from "./schema.js";
 import type { TableName } from "./schema.js";
 
-/** One statement the store prepares: its text and the name it is prepared under. */
+/** One statement of the store: its text, and the name it is prepared under if it is prepared. */
 export interface Statement {
-  readonly name: string;
+  readonly name?: string;
   readonly text: string;
 }
 
@@ -18,8 +18,14 @@ export interface Statements {
   readonly remove: Statement;
   /** $1 id, $2 ttl in ms; updates one row if live. */
   readonly touch: Statement;
-  /** Deletes at most one batch of expired rows. */
-  readonly sweep: Statement;
+  /** $1 lowest expiry to look at (timestamptz text) → [rows deleted, highest expiry seen as ISO text]. */
+  readonly sweepBatch: Statement;
+  /** $1, $2 first and past-the-last heap block as tids → deletes the expired rows stored there. */
+  readonly sweepBlocks: Statement;
+  /** → [the table's size in blocks, the database's now() as ISO text]. */
+  readonly sweepSize: Statement;
+  /** → the plan of a scan for expired rows, as JSON: the planner's estimate of how many there are. */
+  readonly sweepEstimate: Statement;
 }
 
 /*
@@ -43,7 +49,22 @@ export function statementsFor(name: TableName, sweepBatchSize: number): Statemen
     // RETURNING sees the deleted row, so live and expired are told apart in the same statement.
     remove: named(`DELETE FROM ${table} WHERE id = $1 RETURNING expires_at > now()`),
     touch: named(`UPDATE ${table} SET expires_at = ${expiresIn("$2")} WHERE id = $1 AND expires_at > now()`),
-    sweep: named(sweepText(table, sweepBatchSize)),
+    // The sweep's statements are planned at each run with their real values, not prepared:
+    // a generic plan cannot see that `expires_at >= $1` covers half the table and picks a
+    // bitmap scan and a sort of every expired row, per batch. Planning costs far less than
+    // a batch, and sweeping is not the hot path.
+    sweepBatch: { text: sweepBatchText(table, sweepBatchSize) },
+    sweepBlocks: {
+      text:
+        `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} ` +
+        "WHERE ctid >= $1::tid AND ctid < $2::tid AND expires_at <= now() FOR UPDATE SKIP LOCKED))",
+    },
+    sweepSize: {
+      // The literal holds checked, quoted identifiers only.
+      text: `SELECT (pg_relation_size('${table}'::regclass) / current_setting('block_size')::int8)::float8, ${isoText("now()")}`,
+    },
+    // Statistics only, no scan: cheap enough to run before every large sweep.
+    sweepEstimate: { text: `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${table} WHERE expires_at <= now()` },
   };
 }
 
@@ -53,17 +74,28 @@ function expiresIn(ttlParameter: string): string {
 }
 
 /**
- * One bounded batch: walk the expiry index (ORDER BY keeps the planner on it even
- * when half the table has expired), lock up to `batchSize` rows that no other
- * sweeper holds, and delete them by ctid. SKIP LOCKED lets several processes sweep
- * at once, each row deleted by exactly one of them. The batch size is a literal so
- * the planner sees the real LIMIT.
+ * One bounded batch, in expiry order: walk the expiry index from `$1` (ORDER BY keeps
+ * the planner on it even when half the table has expired), lock up to `batchSize`
+ * rows no other sweeper holds, delete them by ctid, and return how many went and
+ * where the next batch starts, so no batch walks again over the index entries of the
+ * rows the batches before it deleted. SKIP LOCKED lets several processes sweep at
+ * once, each row deleted by exactly one of them. The batch size is a literal so the
+ * planner sees the real LIMIT.
  */
-function sweepText(table: string, batchSize: number): string {
-  return (
-    `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE expires_at <= now() ` +
-    `ORDER BY expires_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED))`
-  );
+function sweepBatchText(table: string, batchSize: number): string {
+  return [
+    "WITH batch AS (",
+    `  SELECT ctid, expires_at FROM ${table} WHERE expires_at >= $1::timestamptz AND expires_at <= now()`,
+    `  ORDER BY expires_at LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
+    `), deleted AS (DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM batch)) RETURNING 1)`,
+    "SELECT (SELECT count(*)::int FROM deleted),",
+    `  (SELECT ${isoText("max(expires_at)")} FROM batch)`,
+  ].join("\n");
+}
+
+/** A timestamptz as ISO 8601 text in UTC: read back the same whatever the session's DateStyle and TimeZone. */
+function isoText(timestamp: string): string {
+  return `to_char(${timestamp} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 }
 
 /**

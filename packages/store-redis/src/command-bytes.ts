@@ -1,12 +1,5 @@
 import type { RedisClient } from "./options.js";
-
-/** The public fields of an ioredis `Redis` (v5 and v6) that say how it sends a command. */
-interface SendState {
-  readonly isCluster?: unknown;
-  readonly status?: unknown;
-  readonly stream?: { readonly writable?: unknown } | null;
-  readonly options?: { readonly enableAutoPipelining?: unknown } | null;
-}
+import { pipelinesLater, readyStream } from "./ready-stream.js";
 
 /**
  * The data as ioredis should get it for `SET`: a Buffer the caller cannot change
@@ -20,13 +13,7 @@ interface SendState {
  * taken now.
  */
 export function commandBytes(client: RedisClient, data: Uint8Array): Buffer {
-  const state = client as SendState;
-  const sendsNow =
-    state.isCluster === false &&
-    state.status === "ready" &&
-    state.stream?.writable === true &&
-    !state.options?.enableAutoPipelining;
-  if (!sendsNow) return Buffer.from(data);
+  if (readyStream(client) === undefined || pipelinesLater(client)) return Buffer.from(data);
   // ioredis takes only a Buffer as bytes (a plain Uint8Array would become text).
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }

@@ -5,6 +5,7 @@ import { openOwnClient } from "./client.js";
 import { commandBytes } from "./command-bytes.js";
 import type { RedisClient, RedisStoreOptions } from "./options.js";
 import { resolveRedisStoreOptions } from "./options.js";
+import { WriteBatcher } from "./write-batcher.js";
 
 const BACKEND = "redis";
 
@@ -22,6 +23,7 @@ export class RedisStore implements SessionStore {
   readonly #ownClient: Redis | undefined;
   readonly #prefix: string;
   readonly #contexts: Readonly<Record<StoreOperation, OperationContext>>;
+  readonly #batcher = new WriteBatcher();
   #closing: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
@@ -48,7 +50,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("load");
     const key = this.#prefix + id;
     // getBuffer, not get: the bytes come back as they were stored, never decoded as text.
-    const value = await runOperation(this.#contexts.load, () => this.#client.getBuffer(key));
+    const value = await runOperation(this.#contexts.load, () => this.#send().getBuffer(key));
     return value ?? undefined;
   }
 
@@ -58,7 +60,7 @@ export class RedisStore implements SessionStore {
     const key = this.#prefix + id;
     // Never a reference ioredis could read after the caller changed its array.
     const value = commandBytes(this.#client, data);
-    await runOperation(this.#contexts.store, () => this.#client.set(key, value, "PX", ttl));
+    await runOperation(this.#contexts.store, () => this.#send().set(key, value, "PX", ttl));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -66,7 +68,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("remove");
     const key = this.#prefix + id;
     // Redis deletes an expired key on access, so DEL counts only a live session.
-    const deleted = await runOperation(this.#contexts.remove, () => this.#client.del(key));
+    const deleted = await runOperation(this.#contexts.remove, () => this.#send().del(key));
     return deleted > 0;
   }
 
@@ -75,7 +77,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("touch");
     const key = this.#prefix + id;
     // PEXPIRE on a missing or expired key changes nothing and answers 0.
-    const updated = await runOperation(this.#contexts.touch, () => this.#client.pexpire(key, ttl));
+    const updated = await runOperation(this.#contexts.touch, () => this.#send().pexpire(key, ttl));
     return updated > 0;
   }
 
@@ -97,6 +99,12 @@ export class RedisStore implements SessionStore {
     } finally {
       client.disconnect();
     }
+  }
+
+  /** The client, its socket corked until the end of this tick (see WriteBatcher). */
+  #send(): RedisClient {
+    this.#batcher.beforeSend(this.#client);
+    return this.#client;
   }
 
   #checkOpen(operation: StoreOperation): void {

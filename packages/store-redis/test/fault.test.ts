@@ -57,7 +57,7 @@ describe.skipIf(skip !== undefined)(title, () => {
       // Writers keep storing; the server is killed (SIGKILL, no shutdown) under them.
       const acknowledged = new Set<string>();
       const timings: Record<keyof typeof stores, number[]> = { owned: [], callers: [] };
-      let killedAt: number | undefined;
+      let killedAt: number | undefined = undefined;
       let writing = true;
       const writer = async (name: keyof typeof stores) => {
         while (writing) {

@@ -163,6 +163,32 @@ describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node")
       }
     });
 
+    it("on a ready connection, changing the array right after the call (before it resolves) changes nothing", async () => {
+      await client.ping();
+      const id = newId();
+      const data = new Uint8Array(Buffer.from("ready-path"));
+      const pending = store.store(id, data, HOUR);
+      data.fill(0x21);
+      await pending;
+      expect(await store.load(id)).toEqual(Buffer.from("ready-path"));
+    });
+
+    it("with ioredis auto-pipelining the bytes are copied before ioredis batches the command", async () => {
+      const pipelined = new Redis(url, { enableAutoPipelining: true });
+      const batched = new RedisStore({ client: pipelined, prefix });
+      try {
+        await pipelined.ping();
+        const id = newId();
+        const data = Buffer.from("pipelined");
+        const pending = batched.store(id, data, HOUR);
+        data.fill(0x21);
+        await pending;
+        expect(await store.load(id)).toEqual(Buffer.from("pipelined"));
+      } finally {
+        await pipelined.quit();
+      }
+    });
+
     it("load returns bytes the caller may change without touching what is stored or loaded later", async () => {
       const [a, b] = [newId(), newId()];
       await store.store(a, bytes("aaaa"), HOUR);
@@ -173,6 +199,38 @@ describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node")
       for (let i = 0; i < 20; i++) await store.load(b);
       expect(await store.load(a)).toEqual(Buffer.from("aaaa"));
       expect(first).toEqual(Buffer.alloc(4));
+    });
+  });
+
+  describe("commands issued in one tick", () => {
+    it("go out together in the order they were called, with the caller's own commands", async () => {
+      await client.ping();
+      const id = newId();
+      // All issued synchronously, before any reply can arrive.
+      const calls = [
+        store.store(id, bytes("first"), HOUR),
+        store.store(id, bytes("second"), HOUR),
+        store.load(id),
+        client.getBuffer(prefix + id),
+        store.touch(id, 2 * HOUR),
+        store.remove(id),
+        store.load(id),
+      ];
+      const results = await Promise.all(calls);
+      expect(results[2]).toEqual(Buffer.from("second"));
+      expect(results[3]).toEqual(Buffer.from("second"));
+      expect(results[4]).toBe(true);
+      expect(results[5]).toBe(true);
+      expect(results[6]).toBeUndefined();
+      // Nothing is left held back once the tick is over.
+      expect(client.stream.writableCorked).toBe(0);
+    });
+
+    it("many concurrent calls all settle with the right data", async () => {
+      const ids = Array.from({ length: 500 }, newId);
+      await Promise.all(ids.map((id) => store.store(id, bytes(id), HOUR)));
+      const loaded = await Promise.all(ids.map((id) => store.load(id)));
+      loaded.forEach((value, i) => expect(value).toEqual(Buffer.from(ids[i] as string)));
     });
   });
 

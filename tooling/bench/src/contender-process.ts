@@ -36,7 +36,7 @@ if (!contender) throw new Error(`no contender ${indexText} in ${casePath}`);
 
 let workload: Workload | undefined;
 let ids: readonly string[] = [];
-let blob = Buffer.alloc(0);
+let blob: Buffer = Buffer.alloc(0);
 
 async function handle(op: Request["op"], args: unknown): Promise<unknown> {
   switch (op) {

@@ -23,8 +23,8 @@ async function main(): Promise<number> {
   }
   const quick = flags.has("--quick");
   const context: BenchContext = {
-    runMs: positiveInt(process.env.BENCH_RUN_MS) ?? (quick ? 250 : 1000),
-    runs: Math.max(3, positiveInt(process.env.BENCH_RUNS) ?? 3),
+    runMs: positiveInt(process.env.BENCH_RUN_MS) ?? (quick ? 200 : 600),
+    runs: Math.max(3, positiveInt(process.env.BENCH_RUNS) ?? (quick ? 3 : 5)),
     quick,
   };
 

@@ -19,9 +19,11 @@ How to read the tables: each figure is the median ops/s of several timed runs ov
 blob (1 KiB or 16 KiB), issued by 1 or 64 async loops that each await one operation
 before the next. The ratio in brackets is to the raw-driver row, which runs the same
 statements as our store (same SQL, same commands, same pool size), so it measures only
-our overhead. ±x% is half the range of the runs: on a busy machine, trust ratios more
-than absolute figures. Contenders of one blob size are open side by side and take turns
-run by run, the order rotating each repetition, so drift on the machine hits all of them.
+our overhead; it is the median over repetitions of the two rows' runs in the same
+repetition. ±x% is half the range of the runs: on a busy machine, trust ratios more
+than absolute figures. Each contender runs in a process of its own (its own heap and
+garbage collector); they are open side by side and take turns run by run, the order
+rotating each repetition, so drift on the machine hits all of them.
 `;
 
 export function machineLine(): string {

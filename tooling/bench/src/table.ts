@@ -14,6 +14,15 @@ export function formatOps(opsPerSec: number): string {
   return Math.round(opsPerSec).toLocaleString("en-US");
 }
 
+/**
+ * The median over repetitions of (contender / raw in the same repetition): runs of one
+ * repetition are seconds apart, so a slow spell on the machine cancels out of the ratio.
+ */
+export function pairedRatio(runs: readonly number[], rawRuns: readonly number[]): number {
+  if (runs.length === 0 || runs.length !== rawRuns.length) return median(runs) / median(rawRuns);
+  return median(runs.map((ops, i) => ops / (rawRuns[i] as number)));
+}
+
 /** ops/s per contender and cell, with the ratio to the raw contender and the runs' spread. */
 export function formatTable(results: readonly ContenderResult[]): string {
   const raw = results.find((r) => r.contender.role === "raw" && !r.skipped);
@@ -27,8 +36,8 @@ export function formatTable(results: readonly ContenderResult[]): string {
         const runs = result.runs.get(key) ?? [];
         if (runs.length === 0) return "n/a";
         const ops = median(runs);
-        const rawOps = raw ? median(raw.runs.get(key) ?? []) : Number.NaN;
-        const ratio = Number.isFinite(rawOps) ? ` (${(ops / rawOps).toFixed(2)}x)` : "";
+        const r = raw ? pairedRatio(runs, raw.runs.get(key) ?? []) : Number.NaN;
+        const ratio = Number.isFinite(r) ? ` (${r.toFixed(2)}x)` : "";
         return `${formatOps(ops)}${ratio} ±${Math.round(spread(runs) * 100)}%`;
       });
       const name = result.contender.role === "ours" ? `**${result.contender.name}**` : result.contender.name;
@@ -47,7 +56,7 @@ export function checkTarget(results: readonly ContenderResult[], target: Target)
   );
   const verdicts = covered.map(({ size, concurrency }) => {
     const key = cellKey(size, concurrency);
-    const ratio = median(ours.runs.get(key) ?? []) / median(raw.runs.get(key) ?? []);
+    const ratio = pairedRatio(ours.runs.get(key) ?? [], raw.runs.get(key) ?? []);
     const met = ratio >= target.minRatio;
     return { label: `${formatSize(size)} c=${concurrency}`, ratio, met };
   });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describeSessionStore } from "@session-store/core/conformance";
 import { afterAll } from "vitest";
 import { allBackends } from "../src/backends.js";
-import { createIdHasher, encrypted, hashedIds } from "../src/decorators.js";
+import { createIdHasher, encrypted, hashedIds } from "@session-store/core";
 
 // The decorators keep the whole contract over every real backend, not only over a Map.
 const backends = await allBackends();

@@ -14,6 +14,22 @@ const HOUR = 3_600_000;
 /** PROPERTY_RUNS_FACTOR=20 hunts for counterexamples far longer than CI can afford. */
 const RUNS_FACTOR = Number(process.env.PROPERTY_RUNS_FACTOR ?? 1);
 const MiB = 1024 * 1024;
+/**
+ * Fixed cases run before the random ones: ids that collide in stores with a careless
+ * collation, normalization, trimming or byte limit. (PROPERTY_RUNS_FACTOR=25 found no
+ * shrunk counterexample on memory, SQLite, Redis or PostgreSQL; any found later goes here.)
+ */
+const FIXED_ID_SETS: string[][] = [
+  ["A", "a"],
+  ["\u00e9", "e\u0301"],
+  ["\u00df", "ss", "SS"],
+  ["id", "id ", " id"],
+  ["\u0130", "i", "I"],
+  ["%", "_", "a%", "a_"],
+  ["\u{1F600}".repeat(128), "x".repeat(512), "\u20AC".repeat(170)],
+  ["\uFEFFid", "id\u200B"],
+];
+
 /** Small arrays fast-check can shrink byte by byte, and larger ones (to 64 KiB) drawn from a seed. */
 const bytes = fc.oneof(
   fc.uint8Array({ maxLength: 64 }),
@@ -83,7 +99,7 @@ for (const backend of backends) {
           for (const id of ids) expect(await store.remove(id)).toBe(true);
           for (const id of ids) expect(await store.load(id)).toBeUndefined();
         }),
-        { numRuns: runs(60) },
+        { numRuns: runs(60), examples: FIXED_ID_SETS.map((ids) => [ids]) },
       );
     });
 

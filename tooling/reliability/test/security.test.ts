@@ -7,7 +7,7 @@ import { RedisStore } from "@session-store/store-redis";
 import { SqliteStore } from "@session-store/store-sqlite";
 import { afterAll, describe, expect, it } from "vitest";
 import { allBackends } from "../src/backends.js";
-import { createIdHasher, encrypted, hashedIds } from "../src/decorators.js";
+import { createIdHasher, encrypted, hashedIds } from "@session-store/core";
 import { captureOutput } from "./capture-output.js";
 
 const backends = await allBackends();

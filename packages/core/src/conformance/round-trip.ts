@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { SessionStoreError } from "../session-store-error.js";
 import { expectBytes } from "./expect-bytes.js";
+import { MAX_ID_BYTES } from "../check-arguments.js";
 import { allByteValues, dataFor, newId, randomData } from "./support.js";
 import type { Check } from "./types.js";
 
@@ -158,6 +159,18 @@ export const roundTripChecks: Check[] = [
       expect(error).toBeInstanceOf(SessionStoreError);
       expect((error as Error).message).toMatch(/limit/i);
       expect(await store.load(id)).toBeUndefined();
+    },
+  },
+  {
+    topic,
+    name: "data of exactly the backend's limit round-trips under the longest id",
+    appliesTo: (options) => options.capabilities.maxDataBytes !== undefined,
+    async run(context) {
+      const store = await context.open();
+      const id = "i".repeat(MAX_ID_BYTES);
+      const data = randomData(context.capabilities.maxDataBytes as number);
+      await store.store(id, data, HOUR);
+      expectBytes(await store.load(id), data);
     },
   },
 ];

@@ -36,6 +36,9 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const BOUND_HEADER_BYTES = 1 + KEY_ID_BYTES;
 const HEADER_BYTES = BOUND_HEADER_BYTES + IV_BYTES;
+
+/** Bytes each stored entry grows by: lower a backend's data limit by this much when it is wrapped. */
+export const ENCRYPTION_OVERHEAD_BYTES = HEADER_BYTES + TAG_BYTES;
 const KEY_ID_LABEL = "session-store/encrypted key id\0";
 
 interface Key {

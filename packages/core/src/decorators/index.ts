@@ -1,5 +1,5 @@
 export { createIdHasher, hashedIds, MIN_SECRET_BYTES } from "./hashed-ids.js";
 export type { HashedIdsOptions } from "./hashed-ids.js";
-export { encrypted, KEY_BYTES } from "./encrypted.js";
+export { encrypted, ENCRYPTION_OVERHEAD_BYTES, KEY_BYTES } from "./encrypted.js";
 export type { EncryptedOptions, UndecryptableReason } from "./encrypted.js";
 export type { DecoratedStore } from "./pass-through.js";

@@ -111,12 +111,21 @@ const keyvSqlite: Contender = {
     }),
 };
 
-/** Fills the table straight through SQLite, in one transaction: a million rows in seconds. */
+/**
+ * Fills the table straight through SQLite in one transaction, ids in key order and
+ * with a large page cache, so a million rows take seconds, not minutes.
+ */
 function bulkInsert(db: BetterSqlite3.Database, ids: readonly string[], blob: Buffer, expiresAt: number): void {
   const insert = db.prepare(`INSERT INTO "${TABLE}" (id, data, expires_at) VALUES (?, ?, ?)`);
-  db.transaction(() => {
-    for (const id of ids) insert.run(id, blob, expiresAt);
-  })();
+  const cacheSize: unknown = db.pragma("cache_size", { simple: true });
+  db.pragma("cache_size = -262144");
+  try {
+    db.transaction(() => {
+      for (const id of [...ids].sort()) insert.run(id, blob, expiresAt);
+    })();
+  } finally {
+    db.pragma(`cache_size = ${Number(cacheSize)}`);
+  }
 }
 
 /** Our store and the raw contender over one file holding every id. */

@@ -1,0 +1,143 @@
+import { checkArguments, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
+import type { Operation, SweepableStore, Sweeper } from "@session-store/core";
+import pg from "pg";
+import { ownedPoolConfig, resolveOptions } from "./options.js";
+import type { PostgresStoreOptions, ResolvedOptions } from "./options.js";
+import { lockedSchemaSql } from "./schema.js";
+import { statementsFor } from "./statements.js";
+import { sweepExpired } from "./sweep.js";
+import type { Statement, Statements } from "./statements.js";
+
+const BACKEND = "postgres";
+
+/** What `pg` accepts beyond its typings: a per-query client-side timeout. */
+interface TimedQuery extends pg.QueryArrayConfig {
+  readonly query_timeout: number;
+}
+
+/**
+ * Sessions in a PostgreSQL table: one row per id, expiry as a timestamptz written
+ * and compared with the database's clock. Expired rows stay until `sweep()`, which
+ * deletes them in bounded batches; `load` never returns them.
+ */
+export class PostgresStore implements SweepableStore {
+  /** The pool every statement runs on: the caller's, or the store's own. */
+  readonly pool: pg.Pool;
+  readonly #ownsPool: boolean;
+  readonly #options: ResolvedOptions;
+  readonly #statements: Statements;
+  readonly #sweeper: Sweeper | undefined;
+  #schemaCreated: boolean;
+  #schemaCreating: Promise<void> | undefined;
+  #closing: Promise<void> | undefined;
+  #inFlight = 0;
+  #drained: (() => void) | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    this.#options = resolveOptions(options);
+    this.#statements = statementsFor(this.#options, this.#options.sweepBatchSize);
+    this.#schemaCreated = !this.#options.createSchema;
+    if (options.pool) {
+      this.pool = options.pool;
+      this.#ownsPool = false;
+    } else {
+      this.pool = new pg.Pool(ownedPoolConfig(options, this.#options.timeoutMs));
+      this.#ownsPool = true;
+      // An idle connection the server ends (restart, pg_terminate_backend) makes the pool
+      // emit 'error' after dropping the client; unheard, that event would crash the process.
+      // The next call simply opens a new connection.
+      this.pool.on("error", () => {});
+    }
+    const { sweepIntervalMs } = this.#options;
+    this.#sweeper = sweepIntervalMs === undefined ? undefined : startSweeper(this, { intervalMs: sweepIntervalMs });
+  }
+
+  async load(id: string): Promise<Uint8Array | undefined> {
+    checkArguments({ id });
+    const { rows } = await this.#run("load", this.#statements.load, [id]);
+    const base64 = rows[0]?.[0] as string | undefined;
+    return base64 === undefined ? undefined : Buffer.from(base64, "base64");
+  }
+
+  async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+    const ttl = checkArguments({ id, data, ttlMs });
+    // A copy taken now: the query may wait for a connection while the caller reuses its array.
+    const bytes = Buffer.from(data);
+    await this.#run("store", this.#statements.store, [id, bytes, ttl]);
+  }
+
+  async remove(id: string): Promise<boolean> {
+    checkArguments({ id });
+    const { rows } = await this.#run("remove", this.#statements.remove, [id]);
+    return rows[0]?.[0] === true;
+  }
+
+  async touch(id: string, ttlMs: number): Promise<boolean> {
+    const ttl = checkArguments({ id, ttlMs });
+    const { rowCount } = await this.#run("touch", this.#statements.touch, [id, ttl]);
+    return rowCount === 1;
+  }
+
+  /**
+   * Deletes expired rows in short statements (each bounded by `sweepBatchSize` rows
+   * and `timeoutMs`) until none are left, and resolves how many it deleted. Rows
+   * another process is sweeping are skipped, not waited for.
+   */
+  sweep(): Promise<number> {
+    return sweepExpired({
+      statements: this.#statements,
+      batchSize: this.#options.sweepBatchSize,
+      run: (statement, values) => this.#run("sweep", statement, values),
+      // A close() in the middle ends the sweep at a statement boundary rather than failing it.
+      stopping: () => this.#closing !== undefined,
+    });
+  }
+
+  /** Stops the sweeper, lets calls in flight settle, and ends the pool if the store opened it. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  async #shutdown(): Promise<void> {
+    await this.#sweeper?.stop();
+    if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    if (this.#ownsPool) await this.pool.end();
+  }
+
+  /** Runs one statement under the operation's deadline, creating the table first if needed. */
+  #run(operation: Operation, statement: Statement, values: unknown[]): Promise<pg.QueryArrayResult> {
+    if (this.#closing) return Promise.reject(SessionStoreError.closed(BACKEND, operation));
+    const query: TimedQuery = {
+      name: statement.name,
+      text: statement.text,
+      values,
+      rowMode: "array",
+      query_timeout: this.#options.timeoutMs,
+    };
+    this.#inFlight += 1;
+    const work = this.#schemaCreated
+      ? () => this.pool.query(query)
+      : () => this.#createSchema().then(() => this.pool.query(query));
+    return runOperation({ backend: BACKEND, operation, timeoutMs: this.#options.timeoutMs }, work).finally(() => {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#drained?.();
+    });
+  }
+
+  /** Runs the DDL once per store; a failed attempt is forgotten so the next call tries again. */
+  #createSchema(): Promise<void> {
+    this.#schemaCreating ??= this.pool
+      .query({ text: lockedSchemaSql(this.#options), query_timeout: this.#options.timeoutMs } as pg.QueryConfig)
+      .then(
+        () => {
+          this.#schemaCreated = true;
+        },
+        (error: unknown) => {
+          this.#schemaCreating = undefined;
+          throw error;
+        },
+      );
+    return this.#schemaCreating;
+  }
+}
