@@ -95,8 +95,8 @@ async function walkBlocks(context: SweepContext, backlog: Backlog): Promise<numb
   ] as const) {
     for (let block = first, last = first; block < end && !stopping(); block = last) {
       last = Math.min(block + chunk, end);
-      const { rowCount } = await context.run(context.statements.sweepBlocks, [`(${block},0)`, `(${last},0)`]);
-      const deleted = rowCount ?? 0;
+      const { rows } = await context.run(context.statements.sweepBlocks, [`(${block},0)`, `(${last},0)`]);
+      const deleted = rows[0]?.[0] as number;
       total += deleted;
       if (deleted > batchSize * 2) chunk = clamp(Math.floor(chunk / 2));
       else if (deleted < batchSize / 2) chunk = clamp(chunk * 2);

@@ -1,4 +1,4 @@
-import type { RedisClient } from "./options.js";
+import type { IoRedisClient } from "./options.js";
 import { pipelinesLater, readyStream } from "./ready-stream.js";
 
 /**
@@ -12,7 +12,7 @@ import { pipelinesLater, readyStream } from "./ready-stream.js";
  * auto-pipelining, a Cluster routing it, any other client), so it gets a copy
  * taken now.
  */
-export function commandBytes(client: RedisClient, data: Uint8Array): Buffer {
+export function commandBytes(client: IoRedisClient, data: Uint8Array): Buffer {
   if (readyStream(client) === undefined || pipelinesLater(client)) return Buffer.from(data);
   // ioredis takes only a Buffer as bytes (a plain Uint8Array would become text).
   return Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);

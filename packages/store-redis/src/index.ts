@@ -1,3 +1,3 @@
 export { RedisStore } from "./redis-store.js";
-export type { RedisClient, RedisStoreConnection, RedisStoreOptions } from "./options.js";
+export type { IoRedisClient, NodeRedisClient, RedisClient, RedisStoreConnection, RedisStoreOptions } from "./options.js";
 export { DEFAULT_PREFIX } from "./options.js";

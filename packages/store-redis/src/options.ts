@@ -2,21 +2,37 @@ import { checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core"
 import type { RedisOptions } from "ioredis";
 
 /**
- * The commands a `RedisStore` sends. An ioredis `Redis` or `Cluster` has them (v5
- * or v6): the type is structural so that a client from the application's own
- * ioredis copy fits even when it is not the same copy as ours.
+ * An ioredis `Redis` or `Cluster` (v5 or v6), by the methods the store calls. The
+ * types are structural so that a client from the application's own copy of the
+ * library fits even when it is not the same copy as ours.
  */
-export interface RedisClient {
+export interface IoRedisClient {
   set(key: string, value: Buffer, millisecondsToken: "PX", milliseconds: number): Promise<unknown>;
   getBuffer(key: string): Promise<Buffer | null>;
   del(key: string): Promise<number>;
   pexpire(key: string, milliseconds: number): Promise<number>;
 }
 
+/** A node-redis client or cluster (`redis` / `@redis/client` 5 or 6, connected), by the methods the store calls. */
+export interface NodeRedisClient {
+  set(key: string, value: Buffer, options: { expiration: { type: "PX"; value: number } }): Promise<unknown>;
+  withTypeMapping(mapping: { 36: BufferConstructor }): { get(key: string): Promise<unknown> };
+  del(key: string): Promise<number>;
+  pExpire(key: string, milliseconds: number): Promise<number>;
+}
+
+/** The clients a caller may pass. */
+export type RedisClient = IoRedisClient | NodeRedisClient;
+
+/** Whether `client` is an ioredis client rather than a node-redis one. */
+export function isIoRedis(client: RedisClient): client is IoRedisClient {
+  return typeof (client as Partial<IoRedisClient>).getBuffer === "function";
+}
+
 /** Where the sessions live: a caller's client, or what the store should connect to. */
 export type RedisStoreConnection =
   | {
-      /** An ioredis `Redis` or `Cluster` the caller owns: `close()` leaves it open. */
+      /** An ioredis `Redis` or `Cluster`, or a connected node-redis client or cluster, that the caller owns: `close()` leaves it open. */
       readonly client: RedisClient;
       readonly url?: undefined;
       readonly redis?: undefined;
@@ -78,10 +94,15 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   return { connection: options, prefix, timeoutMs };
 }
 
+const IOREDIS_METHODS = ["set", "getBuffer", "del", "pexpire"];
+const NODE_REDIS_METHODS = ["set", "withTypeMapping", "del", "pExpire"];
+
 function checkClient(client: unknown): void {
-  const methods = ["set", "getBuffer", "del", "pexpire"] as const;
-  const candidate = client as Partial<Record<(typeof methods)[number], unknown>> | null;
-  if (typeof candidate !== "object" || candidate === null || methods.some((m) => typeof candidate[m] !== "function")) {
-    throw new TypeError("client must be an ioredis Redis or Cluster");
+  const has = (methods: string[]) =>
+    typeof client === "object" &&
+    client !== null &&
+    methods.every((method) => typeof (client as Record<string, unknown>)[method] === "function");
+  if (!has(IOREDIS_METHODS) && !has(NODE_REDIS_METHODS)) {
+    throw new TypeError("client must be an ioredis Redis or Cluster, or a node-redis client or cluster");
   }
 }

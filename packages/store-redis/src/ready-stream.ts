@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { RedisClient } from "./options.js";
+import type { IoRedisClient } from "./options.js";
 
 /** The public fields of an ioredis `Redis` (v5 and v6) that say how it sends a command now. */
 interface SendState {
@@ -14,7 +14,7 @@ interface SendState {
  * else (a Cluster, a client still connecting, another kind of client). Such a
  * client writes a command to this socket before the command method returns.
  */
-export function readyStream(client: RedisClient): Writable | undefined {
+export function readyStream(client: IoRedisClient): Writable | undefined {
   const state = client as SendState;
   const stream = state.stream;
   if (state.isCluster !== false || state.status !== "ready" || !stream || stream.writable !== true) return undefined;
@@ -22,6 +22,6 @@ export function readyStream(client: RedisClient): Writable | undefined {
 }
 
 /** Whether the client batches commands itself (ioredis auto-pipelining), writing them later. */
-export function pipelinesLater(client: RedisClient): boolean {
+export function pipelinesLater(client: IoRedisClient): boolean {
   return Boolean((client as SendState).options?.enableAutoPipelining);
 }

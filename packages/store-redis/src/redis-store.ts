@@ -2,10 +2,11 @@ import type { Operation, OperationContext, SessionStore } from "@session-store/c
 import { checkArguments, runOperation, SessionStoreError } from "@session-store/core";
 import type { Redis } from "ioredis";
 import { openOwnClient } from "./client.js";
-import { commandBytes } from "./command-bytes.js";
-import type { RedisClient, RedisStoreOptions } from "./options.js";
-import { resolveRedisStoreOptions } from "./options.js";
-import { WriteBatcher } from "./write-batcher.js";
+import type { Commands } from "./commands.js";
+import { ioredisCommands } from "./ioredis-commands.js";
+import { nodeRedisCommands } from "./node-redis-commands.js";
+import type { RedisStoreOptions } from "./options.js";
+import { isIoRedis, resolveRedisStoreOptions } from "./options.js";
 
 const BACKEND = "redis";
 
@@ -18,21 +19,21 @@ type StoreOperation = Extract<Operation, "load" | "store" | "remove" | "touch" |
  * one key, so it works the same on a single node and on a Redis Cluster.
  */
 export class RedisStore implements SessionStore {
-  readonly #client: RedisClient;
+  readonly #commands: Commands;
   /** The client this store opened, if it did: `close()` closes only that one. */
   readonly #ownClient: Redis | undefined;
   readonly #prefix: string;
   readonly #contexts: Readonly<Record<StoreOperation, OperationContext>>;
-  readonly #batcher = new WriteBatcher();
   #closing: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
     const { connection, prefix, timeoutMs } = resolveRedisStoreOptions(options);
-    if (connection.client === undefined) {
+    const { client } = connection;
+    if (client === undefined) {
       this.#ownClient = openOwnClient(connection.url, connection.redis, timeoutMs);
-      this.#client = this.#ownClient;
+      this.#commands = ioredisCommands(this.#ownClient);
     } else {
-      this.#client = connection.client;
+      this.#commands = isIoRedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
     }
     this.#prefix = prefix;
     const context = (operation: StoreOperation) => ({ backend: BACKEND, operation, timeoutMs });
@@ -49,8 +50,7 @@ export class RedisStore implements SessionStore {
     checkArguments({ id });
     this.#checkOpen("load");
     const key = this.#prefix + id;
-    // getBuffer, not get: the bytes come back as they were stored, never decoded as text.
-    const value = await runOperation(this.#contexts.load, () => this.#send().getBuffer(key));
+    const value = await runOperation(this.#contexts.load, () => this.#commands.get(key));
     return value ?? undefined;
   }
 
@@ -58,9 +58,7 @@ export class RedisStore implements SessionStore {
     const ttl = checkArguments({ id, data, ttlMs });
     this.#checkOpen("store");
     const key = this.#prefix + id;
-    // Never a reference ioredis could read after the caller changed its array.
-    const value = commandBytes(this.#client, data);
-    await runOperation(this.#contexts.store, () => this.#send().set(key, value, "PX", ttl));
+    await runOperation(this.#contexts.store, () => this.#commands.set(key, data, ttl));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -68,7 +66,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("remove");
     const key = this.#prefix + id;
     // Redis deletes an expired key on access, so DEL counts only a live session.
-    const deleted = await runOperation(this.#contexts.remove, () => this.#send().del(key));
+    const deleted = await runOperation(this.#contexts.remove, () => this.#commands.del(key));
     return deleted > 0;
   }
 
@@ -77,7 +75,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("touch");
     const key = this.#prefix + id;
     // PEXPIRE on a missing or expired key changes nothing and answers 0.
-    const updated = await runOperation(this.#contexts.touch, () => this.#send().pexpire(key, ttl));
+    const updated = await runOperation(this.#contexts.touch, () => this.#commands.pexpire(key, ttl));
     return updated > 0;
   }
 
@@ -99,12 +97,6 @@ export class RedisStore implements SessionStore {
     } finally {
       client.disconnect();
     }
-  }
-
-  /** The client, its socket corked until the end of this tick (see WriteBatcher). */
-  #send(): RedisClient {
-    this.#batcher.beforeSend(this.#client);
-    return this.#client;
   }
 
   #checkOpen(operation: StoreOperation): void {

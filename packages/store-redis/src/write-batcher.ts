@@ -1,5 +1,5 @@
 import type { Writable } from "node:stream";
-import type { RedisClient } from "./options.js";
+import type { IoRedisClient } from "./options.js";
 import { readyStream } from "./ready-stream.js";
 
 /**
@@ -19,7 +19,7 @@ export class WriteBatcher {
   };
 
   /** Call just before sending a command on `client`. */
-  beforeSend(client: RedisClient): void {
+  beforeSend(client: IoRedisClient): void {
     if (this.#corked !== undefined) return;
     const stream = readyStream(client);
     if (stream === undefined) return;

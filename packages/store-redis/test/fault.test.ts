@@ -6,6 +6,7 @@ import { SessionStoreError } from "@session-store/core";
 import type { RedisServer } from "@session-store/redis-cluster";
 import { startRedisServer } from "@session-store/redis-cluster";
 import { Redis } from "ioredis";
+import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisStore } from "../src/index.js";
 import { ownServerSkip, settle } from "./support.js";
@@ -46,17 +47,21 @@ describe.skipIf(skip !== undefined)(title, () => {
     // ioredis reports an 'error' event nobody listens to on the console instead of throwing.
     const consoleError = vi.spyOn(console, "error");
 
-    // The store's own client (this package's defaults) and a caller's client with ioredis defaults.
+    // The store's own client (this package's defaults), and callers' clients with ioredis and node-redis defaults.
     const owned = new RedisStore({ url: server.url, timeoutMs: TIMEOUT_MS });
     const callerClient = new Redis(server.url);
     callerClient.on("error", () => undefined);
     const callers = new RedisStore({ client: callerClient, timeoutMs: TIMEOUT_MS });
-    const stores = { owned, callers };
+    const nodeRedisClient = createClient({ url: server.url });
+    nodeRedisClient.on("error", () => undefined);
+    await nodeRedisClient.connect();
+    const nodeRedis = new RedisStore({ client: nodeRedisClient, timeoutMs: TIMEOUT_MS });
+    const stores = { owned, callers, nodeRedis };
 
     try {
       // Writers keep storing; the server is killed (SIGKILL, no shutdown) under them.
       const acknowledged = new Set<string>();
-      const timings: Record<keyof typeof stores, number[]> = { owned: [], callers: [] };
+      const timings: Record<keyof typeof stores, number[]> = { owned: [], callers: [], nodeRedis: [] };
       let killedAt: number | undefined = undefined;
       let writing = true;
       const writer = async (name: keyof typeof stores) => {
@@ -73,7 +78,7 @@ describe.skipIf(skip !== undefined)(title, () => {
           }
         }
       };
-      const names = ["owned", "owned", "owned", "owned", "callers", "callers", "callers", "callers"] as const;
+      const names = ["owned", "owned", "owned", "callers", "callers", "callers", "nodeRedis", "nodeRedis", "nodeRedis"] as const;
       const writers = names.map(writer);
       while (acknowledged.size < 200) await settle(owned.load("warm-up"));
       await server.kill("SIGKILL");
@@ -96,7 +101,7 @@ describe.skipIf(skip !== undefined)(title, () => {
           }
         }
       };
-      await Promise.all([probe("owned"), probe("callers")]);
+      await Promise.all([probe("owned"), probe("callers"), probe("nodeRedis")]);
       writing = false;
       await Promise.all(writers);
 
@@ -140,8 +145,9 @@ describe.skipIf(skip !== undefined)(title, () => {
           `fault test: ${acknowledged.size} acknowledged stores, all present after the restart`,
           `  rejections while down, store-owned client: ${summary(timings.owned)}`,
           `  rejections while down, caller's client (ioredis defaults): ${summary(timings.callers)}`,
+          `  rejections while down, caller's node-redis client (defaults): ${summary(timings.nodeRedis)}`,
           `  restarted server answered PING after ${ready.toFixed(0)}ms`,
-          `  first successful store after that: owned ${recovery.owned?.toFixed(0)}ms, caller's ${recovery.callers?.toFixed(0)}ms`,
+          `  first successful store after that: owned ${recovery.owned?.toFixed(0)}ms, caller's ioredis ${recovery.callers?.toFixed(0)}ms, node-redis ${recovery.nodeRedis?.toFixed(0)}ms`,
         ].join("\n"),
       );
       expect(problems).toEqual([]);
@@ -153,7 +159,9 @@ describe.skipIf(skip !== undefined)(title, () => {
       consoleError.mockRestore();
       await owned.close();
       await callers.close();
+      await nodeRedis.close();
       callerClient.disconnect();
+      nodeRedisClient.destroy();
     }
   }, 60_000);
 });

@@ -4,6 +4,9 @@ import { createServer } from "node:net";
 import { SessionStoreError } from "@session-store/core";
 import { resolveBackend } from "@session-store/testing";
 import { Redis } from "ioredis";
+import { Redis as Redis5 } from "ioredis5";
+import { createClient } from "redis";
+import { createClient as createClient5 } from "redis5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PREFIX, RedisStore } from "../src/index.js";
 import { deleteRunKeys, RUN_PREFIX, settle } from "./support.js";
@@ -234,11 +237,79 @@ describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node")
     });
   });
 
+  describe("a client from ioredis 5", () => {
+    it("serves as a caller's client, batched writes included", async () => {
+      const old = new Redis5(url);
+      const over5 = new RedisStore({ client: old, prefix });
+      try {
+        await old.ping();
+        const id = newId();
+        const data = Buffer.from("five");
+        const stored = over5.store(id, data, HOUR);
+        data.fill(0x21);
+        const [loaded, touched] = await Promise.all([over5.load(id), over5.touch(id, 2 * HOUR), stored]);
+        expect(loaded).toEqual(Buffer.from("five"));
+        expect(touched).toBe(true);
+        expect(await client.pttl(prefix + id)).toBeGreaterThan(HOUR);
+        expect(await over5.remove(id)).toBe(true);
+      } finally {
+        await over5.close();
+        await old.quit();
+      }
+    });
+  });
+
+  describe("a node-redis client", () => {
+    it("stores the same bytes under the same key, with the TTL, copied before node-redis writes them", async () => {
+      const nodeRedis = createClient({ url });
+      nodeRedis.on("error", () => undefined);
+      await nodeRedis.connect();
+      const over = new RedisStore({ client: nodeRedis, prefix });
+      try {
+        const id = `*${newId()}`;
+        const data = Buffer.from([0, 255, 0x80, 13, 10]);
+        // node-redis writes on a later tick: the store must have taken its copy already.
+        const pending = over.store(id, data, 60_000);
+        data.fill(0x21);
+        await pending;
+        expect(await client.getBuffer(prefix + id)).toEqual(Buffer.from([0, 255, 0x80, 13, 10]));
+        expect(await client.pttl(prefix + id)).toBeGreaterThan(50_000);
+        expect(await over.load(id)).toEqual(Buffer.from([0, 255, 0x80, 13, 10]));
+        expect(await over.load("*")).toBeUndefined();
+        expect(await over.touch(id, HOUR)).toBe(true);
+        expect(await over.remove(id)).toBe(true);
+        expect(await over.touch(id, HOUR)).toBe(false);
+        await over.close();
+        expect(nodeRedis.isOpen).toBe(true);
+      } finally {
+        await nodeRedis.close();
+      }
+    });
+
+    it("works over a node-redis 5 client too", async () => {
+      const nodeRedis5 = createClient5({ url });
+      nodeRedis5.on("error", () => undefined);
+      await nodeRedis5.connect();
+      const over = new RedisStore({ client: nodeRedis5, prefix });
+      try {
+        const id = newId();
+        await over.store(id, Buffer.from([1, 2, 255]), HOUR);
+        expect(await store.load(id)).toEqual(Buffer.from([1, 2, 255]));
+        expect(await over.load(id)).toEqual(Buffer.from([1, 2, 255]));
+        expect(await over.touch(id, 2 * HOUR)).toBe(true);
+        expect(await over.remove(id)).toBe(true);
+      } finally {
+        await nodeRedis5.close();
+      }
+    });
+  });
+
   describe("options", () => {
     it("refuses a missing connection, two connections, a bad prefix or timeout", () => {
       expect(() => new RedisStore({} as never)).toThrow(TypeError);
       expect(() => new RedisStore({ client, url } as never)).toThrow(TypeError);
       expect(() => new RedisStore({ client: {} as never })).toThrow(TypeError);
+      expect(() => new RedisStore({ client: { set() {}, get() {}, del() {} } as never })).toThrow(TypeError);
       expect(() => new RedisStore({ client, prefix: 1 as never })).toThrow(TypeError);
       expect(() => new RedisStore({ client, timeoutMs: 0 })).toThrow(RangeError);
       expect(() => new RedisStore({ client, timeoutMs: Number.NaN })).toThrow(RangeError);
@@ -285,6 +356,30 @@ describe("no call hangs", () => {
       }
     } finally {
       client.disconnect();
+    }
+  });
+
+  it("a caller's node-redis client, to a server that never answers: every call rejects at timeoutMs", async () => {
+    const nodeRedis = createClient({ url: silentUrl });
+    nodeRedis.on("error", () => undefined);
+    // Never resolves against this server; commands wait in node-redis's queue meanwhile.
+    nodeRedis.connect().catch(() => undefined);
+    const timeoutMs = 300;
+    const store = new RedisStore({ client: nodeRedis, timeoutMs });
+    try {
+      const results = await Promise.all([
+        settle(store.load("x")),
+        settle(store.store("x", bytes("x"), HOUR)),
+        settle(store.remove("x")),
+        settle(store.touch("x", HOUR)),
+      ]);
+      for (const result of results) {
+        expect(result.error).toBeInstanceOf(SessionStoreError);
+        expect(result.ms).toBeGreaterThanOrEqual(timeoutMs - 1);
+        expect(result.ms).toBeLessThan(timeoutMs + TIMER_SLACK_MS);
+      }
+    } finally {
+      nodeRedis.destroy();
     }
   });
 

@@ -65,6 +65,10 @@ export async function measureGrowth(options: GrowthOptions): Promise<string> {
     }
   }
   return [
+    "Ids drawn uniformly from all stored sessions, so a larger set misses the CPU and page",
+    "caches more often: the raw column shows what any store pays for that. Measured in the",
+    "runner's process, the subjects taking turns; setup is the time to store the sessions.",
+    "",
     `| stored sessions | ${header.join(" | ")} | setup |`,
     `| ---: | ${header.map(() => "---:").join(" | ")} | ---: |`,
     ...rows,

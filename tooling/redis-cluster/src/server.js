@@ -56,7 +56,15 @@ export async function startRedisServer(options) {
   exited.then((value) => (exit = value), () => undefined);
   if (child.pid === undefined) throw await exited.then(() => new Error(`${bin} did not start`), (error) => error);
   const pid = child.pid;
-  if (detached) child.unref();
+  if (detached) {
+    child.unref();
+  } else {
+    // A test process that ends without its teardown must not leave the server
+    // holding its port for the next run.
+    const killOnExit = () => child.kill("SIGKILL");
+    process.once("exit", killOnExit);
+    exited.finally(() => process.off("exit", killOnExit)).catch(() => undefined);
+  }
 
   /** @param {NodeJS.Signals} signal */
   const kill = async (signal) => {

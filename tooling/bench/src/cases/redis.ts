@@ -1,6 +1,7 @@
 /**
- * redis: our RedisStore beside raw ioredis sending the same commands, raw ioredis
- * with auto-pipelining, and the Redis session stores users pick today. Every
+ * redis: our RedisStore (over ioredis, and over node-redis) beside each raw client
+ * sending the same commands, raw ioredis with auto-pipelining, and the Redis
+ * session stores users pick today. Every
  * contender talks to the same server (REDIS_URL, else 127.0.0.1:6379) over its own
  * connection, under its own key prefix, deleted when it closes.
  */
@@ -88,7 +89,7 @@ const rawPipelined: Contender = {
 const ours: Contender = {
   name: "session-store RedisStore",
   role: "ours",
-  note: "its own client from `{ url }` (ioredis, the store's defaults); copies the blob on store, a 5 s deadline on every call",
+  note: "its own client from `{ url }` (ioredis, the store's defaults); a 5 s deadline on every call; the commands of one tick leave in one socket write (the socket corked until the tick ends); the blob copied only when ioredis would send it later",
   open: async () => {
     const prefix = newPrefix("ours");
     const store = new RedisStore({ url, prefix });
@@ -96,6 +97,48 @@ const ours: Contender = {
       prefix,
       { load: (id) => store.load(id), store: (id, data, ttlMs) => store.store(id, data, ttlMs) },
       () => store.close(),
+    );
+  },
+};
+
+/** node-redis's code for a RESP blob string: mapped to Buffer, GET returns bytes. */
+const BLOB_STRING = 36;
+
+const ourNodeRedis: Contender = {
+  name: `session-store RedisStore over node-redis ${packageVersion("redis")}`,
+  role: "ours",
+  note: "the same store given a connected node-redis client (`{ client }`): node-redis batches each tick's writes itself; the blob is always copied",
+  open: async () => {
+    const prefix = newPrefix("ours-node-redis");
+    const client = createClient({ url });
+    client.on("error", () => undefined);
+    await client.connect();
+    const store = new RedisStore({ client, prefix });
+    return cleaningUp(
+      prefix,
+      { load: (id) => store.load(id), store: (id, data, ttlMs) => store.store(id, data, ttlMs) },
+      () => client.close(),
+    );
+  },
+};
+
+const rawNodeRedis: Contender = {
+  name: `raw node-redis ${packageVersion("redis")}`,
+  role: "peer",
+  note: "`SET key value PX ttl` and `GET key` read as a Buffer, on node-redis with its defaults",
+  open: async () => {
+    const prefix = newPrefix("raw-node-redis");
+    const client = createClient({ url });
+    client.on("error", () => undefined);
+    await client.connect();
+    const bytes = client.withTypeMapping({ [BLOB_STRING]: Buffer });
+    return cleaningUp(
+      prefix,
+      {
+        load: (id) => bytes.get(prefix + id),
+        store: (id, data, ttlMs) => client.set(prefix + id, data, { expiration: { type: "PX", value: ttlMs } }),
+      },
+      () => client.close(),
     );
   },
 };
@@ -142,7 +185,7 @@ const bench: BackendBench = {
       return `no Redis answered at ${new URL(url).host} (${error instanceof Error ? error.message : String(error)}); set REDIS_URL`;
     }
   },
-  contenders: [raw, ours, rawPipelined, connectRedis, keyvRedis],
+  contenders: [raw, ours, rawPipelined, ourNodeRedis, rawNodeRedis, connectRedis, keyvRedis],
   target: { minRatio: 0.95 },
   version: () =>
     withAdmin(async (admin) => {
@@ -150,8 +193,8 @@ const bench: BackendBench = {
       return `Redis ${/redis_version:(\S+)/.exec(info)?.[1] ?? "?"} on ${new URL(url).host}`;
     }),
   notes: `Every contender has one connection of its own to the same server; each run's loops share it,
-so c=64 means 64 commands in flight on one socket. The ioredis contenders speak RESP3 (ioredis 6's
-default, RedisStore's too); connect-redis and @keyv/redis speak what their client defaults to. The
+so c=64 means 64 commands in flight on one socket. The ioredis and node-redis 6 contenders speak RESP3
+(both clients' default); @keyv/redis speaks what its @redis/client 5 defaults to (RESP2). The
 server is shared with whatever else runs on the machine: compare figures within one run only.`,
 };
 

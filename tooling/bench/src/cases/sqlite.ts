@@ -8,6 +8,7 @@ import session from "express-session";
 import { Keyv } from "keyv";
 import type KeyvSqliteType from "@keyv/sqlite";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -23,6 +24,7 @@ import type { BackendBench, BenchContext, Contender, Workload } from "../types.j
 import { makeBlob, makeIds, TTL_MS } from "../workload.js";
 
 const log = (line: string): void => console.error(line);
+const require = createRequire(import.meta.url);
 
 /** A fresh temp dir, removed when the workload closes. */
 async function inTempDir(open: (dir: string) => Promise<Workload>): Promise<Workload> {
@@ -79,9 +81,22 @@ const betterSqlite3Store: Contender = {
 
 type KeyvSqliteClass = typeof KeyvSqliteType;
 
-/** @keyv/sqlite loads the sqlite3 native module at import: this fails when it was not built. */
 async function importKeyvSqlite(): Promise<KeyvSqliteClass> {
   return (await import("@keyv/sqlite")).default;
+}
+
+/**
+ * @keyv/sqlite loads the sqlite3 native module, which is missing when its build script
+ * did not run. Checked with a plain require from @keyv/sqlite's own folder: a failed
+ * ESM import of it also surfaces as an uncaught error later.
+ */
+function sqlite3Missing(): string | undefined {
+  try {
+    createRequire(require.resolve("@keyv/sqlite"))("sqlite3");
+    return undefined;
+  } catch (error) {
+    return message(error).split("\n")[0]?.replace(/\s*Tried:$/, "");
+  }
 }
 
 const keyvSqlite: Contender = {
@@ -89,12 +104,10 @@ const keyvSqlite: Contender = {
   role: "peer",
   note: "keyv gets the Buffer itself with the ttl and stores it as base64 in JSON text; its sqlite3 connection set to WAL and synchronous=NORMAL",
   unavailable: async () => {
-    try {
-      await importKeyvSqlite();
-      return undefined;
-    } catch (error) {
-      return `its native module sqlite3 does not load (${message(error).split("\n")[0]}); pnpm skips sqlite3's build script unless pnpm-workspace.yaml lists sqlite3 in onlyBuiltDependencies`;
-    }
+    const problem = sqlite3Missing();
+    return problem
+      ? `its native module sqlite3 does not load (${problem}); pnpm skips sqlite3's build script unless pnpm-workspace.yaml lists sqlite3 in onlyBuiltDependencies`
+      : undefined;
   },
   open: () =>
     inTempDir(async (dir) => {
@@ -208,7 +221,7 @@ again. \`synchronous=FULL\` would fsync the WAL on every commit and cost a disk 
     return [
       "### sqlite: growth with stored sessions (1 KiB, ops/s)",
       "",
-      "Ids drawn from all stored sessions; the rows were bulk-inserted in one transaction (setup).",
+      "The rows were bulk-inserted in one transaction, then both subjects opened the same file.",
       "",
       growth,
       "",
