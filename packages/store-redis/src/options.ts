@@ -82,7 +82,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     if (url === undefined && redis === undefined) {
       throw new TypeError("RedisStore needs a `client`, a `url` or `redis` options");
     }
-    if (url !== undefined && typeof url !== "string") throw new TypeError("url must be a string");
+    if (url !== undefined) checkUrl(url);
     if (redis !== undefined && (typeof redis !== "object" || redis === null)) {
       throw new TypeError("redis must be an object of ioredis options");
     }
@@ -92,6 +92,12 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
   const timeoutMs =
     options.timeoutMs === undefined ? DEFAULT_OPERATION_TIMEOUT_MS : checkTimeout(options.timeoutMs, "timeoutMs");
   return { connection: options, prefix, timeoutMs };
+}
+
+/** Refuses a URL Node cannot parse, without echoing it: it may carry a password. */
+function checkUrl(url: unknown): void {
+  if (typeof url !== "string") throw new TypeError("url must be a string");
+  if (!URL.canParse(url)) throw new TypeError("url is not a valid URL (expected redis://[user:password@]host[:port][/db])");
 }
 
 const IOREDIS_METHODS = ["set", "getBuffer", "del", "pexpire"];

@@ -2,6 +2,7 @@ import type { Operation, OperationContext, SessionStore } from "@session-store/c
 import { checkArguments, runOperation, SessionStoreError } from "@session-store/core";
 import type { Redis } from "ioredis";
 import { openOwnClient } from "./client.js";
+import { withoutCredentials } from "./credentials.js";
 import type { Commands } from "./commands.js";
 import { ioredisCommands } from "./ioredis-commands.js";
 import { nodeRedisCommands } from "./node-redis-commands.js";
@@ -50,7 +51,7 @@ export class RedisStore implements SessionStore {
     checkArguments({ id });
     this.#checkOpen("load");
     const key = this.#prefix + id;
-    const value = await runOperation(this.#contexts.load, () => this.#commands.get(key));
+    const value = await this.#run(this.#contexts.load, () => this.#commands.get(key));
     return value ?? undefined;
   }
 
@@ -58,7 +59,7 @@ export class RedisStore implements SessionStore {
     const ttl = checkArguments({ id, data, ttlMs });
     this.#checkOpen("store");
     const key = this.#prefix + id;
-    await runOperation(this.#contexts.store, () => this.#commands.set(key, data, ttl));
+    await this.#run(this.#contexts.store, () => this.#commands.set(key, data, ttl));
   }
 
   async remove(id: string): Promise<boolean> {
@@ -66,7 +67,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("remove");
     const key = this.#prefix + id;
     // Redis deletes an expired key on access, so DEL counts only a live session.
-    const deleted = await runOperation(this.#contexts.remove, () => this.#commands.del(key));
+    const deleted = await this.#run(this.#contexts.remove, () => this.#commands.del(key));
     return deleted > 0;
   }
 
@@ -75,7 +76,7 @@ export class RedisStore implements SessionStore {
     this.#checkOpen("touch");
     const key = this.#prefix + id;
     // PEXPIRE on a missing or expired key changes nothing and answers 0.
-    const updated = await runOperation(this.#contexts.touch, () => this.#commands.pexpire(key, ttl));
+    const updated = await this.#run(this.#contexts.touch, () => this.#commands.pexpire(key, ttl));
     return updated > 0;
   }
 
@@ -97,6 +98,10 @@ export class RedisStore implements SessionStore {
     } finally {
       client.disconnect();
     }
+  }
+
+  #run<T>(context: OperationContext, work: () => Promise<T>): Promise<T> {
+    return runOperation(context, work).catch(withoutCredentials);
   }
 
   #checkOpen(operation: StoreOperation): void {

@@ -6,9 +6,10 @@ import { readyStream } from "./ready-stream.js";
  * Sends the commands a store issues within one tick of the event loop in one
  * socket write. ioredis writes each command as soon as it is called, one system
  * call each; with many requests in flight that dominates the cost of a command.
- * Corking the socket until the end of the tick (as node-redis does) keeps the
- * order and adds no wait beyond the current tick. Only a single-node ioredis
- * `Redis` that is ready is corked; anything else sends as it always does.
+ * Corking the socket until the end of the tick keeps the order and adds no wait
+ * beyond the current tick (node-redis, too, writes a tick's commands in one
+ * corked batch). Only a single-node ioredis `Redis` that is ready is corked;
+ * anything else sends as it always does.
  */
 export class WriteBatcher {
   #corked: Writable | undefined;

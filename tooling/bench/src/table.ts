@@ -61,7 +61,8 @@ export function checkTarget(results: readonly ContenderResult[], target: Target)
     return { label: `${formatSize(size)} c=${concurrency}`, ratio, met };
   });
   const missed = verdicts.filter((v) => !v.met);
-  const list = verdicts.map((v) => `${v.label} ${v.ratio.toFixed(2)}x${v.met ? "" : " MISSED"}`).join(", ");
+  // Three decimals: a 0.897x must not read as a missed 0.90x.
+  const list = verdicts.map((v) => `${v.label} ${v.ratio.toFixed(3)}x${v.met ? "" : " MISSED"}`).join(", ");
   const verdict = missed.length === 0 ? "met" : `missed in ${missed.length} of ${verdicts.length} cells`;
   return [`Target ${ours.contender.name} >= ${target.minRatio}x ${raw.contender.name}: ${verdict} (${list}).`];
 }

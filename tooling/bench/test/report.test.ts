@@ -31,7 +31,7 @@ describe("table", () => {
   });
 
   it("checks the target only in the cells it covers", () => {
-    expect(checkTarget(results, { minRatio: 0.5, sizes: [1024] })[0]).toMatch(/: met \(1 KiB c=1 0\.60x, 1 KiB c=64 0\.60x\)/);
+    expect(checkTarget(results, { minRatio: 0.5, sizes: [1024] })[0]).toMatch(/: met \(1 KiB c=1 0\.600x, 1 KiB c=64 0\.600x\)/);
     expect(checkTarget(results, { minRatio: 0.9 })[0]).toMatch(/missed in 4 of 4 cells/);
   });
 });

@@ -1,3 +1,7 @@
+import type * as TestcontainersModule from "testcontainers";
+
+type Testcontainers = typeof TestcontainersModule;
+
 /**
  * Where the tests find each server backend: the URL from an environment variable
  * first, then a testcontainers container when a Docker engine answers, else a skip
@@ -83,7 +87,7 @@ async function resolveUncached(name: ServerBackend): Promise<ResolvedBackend> {
 
 /** Starts a container for the backend, or resolves undefined when no Docker engine answers. */
 async function startContainer(spec: BackendSpec): Promise<string | undefined> {
-  let testcontainers: typeof import("testcontainers");
+  let testcontainers: Testcontainers;
   try {
     testcontainers = await import("testcontainers");
     await testcontainers.getContainerRuntimeClient();
