@@ -12,7 +12,7 @@ const BACKEND = "postgres";
 
 /** What `pg` accepts beyond its typings: a per-query client-side timeout. */
 interface TimedQuery extends pg.QueryArrayConfig {
-  readonly query_timeout: number;
+  readonly query_timeout?: number;
 }
 
 /**
@@ -30,6 +30,8 @@ export class PostgresStore implements SweepableStore {
   #schemaCreated: boolean;
   #schemaCreating: Promise<void> | undefined;
   #closing: Promise<void> | undefined;
+  /** A caller's pool gets pg's client-side reply timeout per query; the store's own has it in its config. */
+  readonly #queryTimeout: number | undefined;
   #inFlight = 0;
   #drained: (() => void) | undefined;
 
@@ -40,9 +42,11 @@ export class PostgresStore implements SweepableStore {
     if (options.pool) {
       this.pool = options.pool;
       this.#ownsPool = false;
+      this.#queryTimeout = this.#options.timeoutMs;
     } else {
       this.pool = new pg.Pool(ownedPoolConfig(options, this.#options.timeoutMs));
       this.#ownsPool = true;
+      this.#queryTimeout = undefined;
       // An idle connection the server ends (restart, pg_terminate_backend) makes the pool
       // emit 'error' after dropping the client; unheard, that event would crash the process.
       // The next call simply opens a new connection.
@@ -106,29 +110,31 @@ export class PostgresStore implements SweepableStore {
   }
 
   /** Runs one statement under the operation's deadline, creating the table first if needed. */
-  #run(operation: Operation, statement: Statement, values: unknown[]): Promise<pg.QueryArrayResult> {
-    if (this.#closing) return Promise.reject(SessionStoreError.closed(BACKEND, operation));
+  async #run(operation: Operation, statement: Statement, values: unknown[]): Promise<pg.QueryArrayResult> {
+    if (this.#closing) throw SessionStoreError.closed(BACKEND, operation);
     const query: TimedQuery = {
       name: statement.name,
       text: statement.text,
       values,
       rowMode: "array",
-      query_timeout: this.#options.timeoutMs,
+      query_timeout: this.#queryTimeout,
     };
-    this.#inFlight += 1;
     const work = this.#schemaCreated
       ? () => this.pool.query(query)
       : () => this.#createSchema().then(() => this.pool.query(query));
-    return runOperation({ backend: BACKEND, operation, timeoutMs: this.#options.timeoutMs }, work).finally(() => {
+    this.#inFlight += 1;
+    try {
+      return await runOperation({ backend: BACKEND, operation, timeoutMs: this.#options.timeoutMs }, work);
+    } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#drained?.();
-    });
+    }
   }
 
   /** Runs the DDL once per store; a failed attempt is forgotten so the next call tries again. */
   #createSchema(): Promise<void> {
     this.#schemaCreating ??= this.pool
-      .query({ text: lockedSchemaSql(this.#options), query_timeout: this.#options.timeoutMs } as pg.QueryConfig)
+      .query({ text: lockedSchemaSql(this.#options), query_timeout: this.#queryTimeout } as pg.QueryConfig)
       .then(
         () => {
           this.#schemaCreated = true;

@@ -199,14 +199,15 @@ const bench: BackendBench = {
       db.close();
     }
   },
-  notes: `Durability: every contender runs in WAL mode with \`synchronous=NORMAL\`, as SqliteStore
-sets on a file it opens. A commit then does not wait for an fsync; the WAL is synced at
-checkpoints. The database can never be corrupted by this, and a crash of the process alone
-loses nothing (the OS has the writes), but an OS crash or power loss can roll back the
-last transactions before the most recent checkpoint: sessions stored in the last moments
-come back as their previous value or as missing, which for sessions means a user signs in
-again. \`synchronous=FULL\` would fsync the WAL on every commit and cost a disk flush per
-\`store\`. An app giving SqliteStore its own \`database\` chooses its own pragmas.`,
+  notes: `Durability: every contender runs in WAL mode with \`synchronous=NORMAL\`, which SqliteStore
+sets on a file it opens. A commit then appends to the WAL without waiting for an fsync; SQLite
+syncs the WAL when it checkpoints it into the database (by default once the WAL reaches 1,000
+pages). This never corrupts the database, and a crash of the app process loses nothing (the
+writes are in the OS's cache). An OS crash or a power loss, though, can roll back the
+transactions committed since the last checkpoint: sessions stored in those last moments come
+back as their previous value or as missing, and those users sign in again. \`synchronous=FULL\`
+would fsync the WAL on every commit, a disk flush per \`store\`. An app that gives SqliteStore
+its own \`database\` chooses its own pragmas.`,
   async extra(context) {
     const dirs: string[] = [];
     const removeDirs = async () => {
