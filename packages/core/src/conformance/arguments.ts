@@ -2,11 +2,10 @@ import { expect } from "vitest";
 import { MAX_ID_BYTES, MAX_TTL_MS } from "../check-arguments.js";
 import type { SessionStore } from "../session-store.js";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId } from "./support.js";
+import { dataFor, HOUR, newId } from "./support.js";
 import type { Check, CheckContext } from "./types.js";
 
 const topic = "arguments";
-const HOUR = 3_600_000;
 
 type ErrorClass = typeof TypeError | typeof RangeError;
 

@@ -1,10 +1,9 @@
 import { expect } from "vitest";
 import { SessionStoreError } from "../session-store-error.js";
-import { dataFor, newId } from "./support.js";
+import { dataFor, HOUR, newId } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "close";
-const HOUR = 3_600_000;
 
 export const closeChecks: Check[] = [
   {

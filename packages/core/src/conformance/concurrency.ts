@@ -1,10 +1,9 @@
 import { expect } from "vitest";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId } from "./support.js";
+import { dataFor, HOUR, newId } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "concurrency";
-const HOUR = 3_600_000;
 const VERSION_SIZE = 256 * 1024;
 
 /** A large payload whose every byte says which version it is, so a mix is visible. */

@@ -1,11 +1,9 @@
 import { expect } from "vitest";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId, sleepUntil, timed } from "./support.js";
+import { dataFor, HOUR, newId, SHORT_TTL, sleepUntil, storeExpired, timed } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "expiry";
-const SHORT_TTL = 400;
-const HOUR = 3_600_000;
 /** Clock granularity (whole milliseconds on every backend) plus rounding of the TTL. */
 const GRANULARITY_MS = 3;
 
@@ -67,8 +65,7 @@ export const expiryChecks: Check[] = [
     async run(context) {
       const store = await context.open();
       const id = newId();
-      const first = await timed(() => store.store(id, dataFor("old"), 50));
-      await sleepUntil(first.end + 50 + context.capabilities.expirySlackMs);
+      await storeExpired(context, store, [id]);
       await store.store(id, dataFor("new"), HOUR);
       expectBytes(await store.load(id), dataFor("new"));
     },

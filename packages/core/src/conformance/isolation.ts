@@ -1,10 +1,9 @@
 import { expect } from "vitest";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId, sleepUntil, timed } from "./support.js";
+import { dataFor, HOUR, newId, storeExpired } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "isolation";
-const HOUR = 3_600_000;
 
 export const isolationChecks: Check[] = [
   {
@@ -31,8 +30,7 @@ export const isolationChecks: Check[] = [
     async run(context) {
       const [a, b] = [await context.open(), await context.open()];
       const ids = [newId(), newId()];
-      const stored = await timed(() => Promise.all(ids.map((id) => b.store(id, dataFor(id), 50))));
-      await sleepUntil(stored.end + 50 + context.capabilities.expirySlackMs);
+      await storeExpired(context, b, ids);
       expect(await a.sweep?.()).toBe(0);
       expect(await b.sweep?.()).toBe(ids.length);
     },

@@ -1,10 +1,9 @@
 import { expect } from "vitest";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId, sleepUntil, timed } from "./support.js";
+import { dataFor, HOUR, newId, storeExpired } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "remove";
-const HOUR = 3_600_000;
 
 export const removeChecks: Check[] = [
   {
@@ -44,8 +43,7 @@ export const removeChecks: Check[] = [
     async run(context) {
       const store = await context.open();
       const id = newId();
-      const stored = await timed(() => store.store(id, dataFor(id), 50));
-      await sleepUntil(stored.end + 50 + context.capabilities.expirySlackMs);
+      await storeExpired(context, store, [id]);
       expect(await store.remove(id)).toBe(false);
       expect(await store.load(id)).toBeUndefined();
     },

@@ -2,11 +2,10 @@ import { expect } from "vitest";
 import { SessionStoreError } from "../session-store-error.js";
 import { expectBytes } from "./expect-bytes.js";
 import { MAX_ID_BYTES } from "../check-arguments.js";
-import { allByteValues, dataFor, newId, randomData } from "./support.js";
+import { allByteValues, dataFor, HOUR, newId, randomData } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "round trip";
-const HOUR = 3_600_000;
 const EIGHT_MIB = 8 * 1024 * 1024;
 
 export const roundTripChecks: Check[] = [

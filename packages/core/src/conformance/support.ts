@@ -1,6 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { SessionStore } from "../session-store.js";
+import type { CheckContext } from "./types.js";
+
+/** A TTL no check outlives. */
+export const HOUR = 3_600_000;
+
+/** A TTL short enough to wait out, long enough to act on the session before it expires. */
+export const SHORT_TTL = 400;
 
 /** The monotonic clock the checks measure windows with. */
 export const now = (): number => performance.now();
@@ -36,4 +44,13 @@ export function dataFor(label: string): Uint8Array {
 /** A fresh random id, safe on every backend. */
 export function newId(): string {
   return `id-${randomBytes(8).toString("hex")}`;
+}
+
+/** How long the sessions `storeExpired` writes live. */
+const EXPIRED_TTL = 50;
+
+/** Stores a session under each id that expires at once, and waits until all certainly have. */
+export async function storeExpired(context: CheckContext, store: SessionStore, ids: readonly string[]): Promise<void> {
+  const stored = await timed(() => Promise.all(ids.map((id) => store.store(id, dataFor(id), EXPIRED_TTL))));
+  await sleepUntil(stored.end + EXPIRED_TTL + context.capabilities.expirySlackMs);
 }

@@ -1,20 +1,10 @@
 import { expect } from "vitest";
 import type { SessionStore } from "../session-store.js";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId, sleepUntil, timed } from "./support.js";
-import type { Check, CheckContext } from "./types.js";
+import { dataFor, HOUR, newId, storeExpired } from "./support.js";
+import type { Check } from "./types.js";
 
 const topic = "sweep";
-const HOUR = 3_600_000;
-const SHORT_TTL = 50;
-
-/** Stores `count` sessions that expire after SHORT_TTL, waits until they have, and returns their ids. */
-async function storeExpired(context: CheckContext, store: SessionStore, count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, () => newId());
-  const stored = await timed(() => Promise.all(ids.map((id) => store.store(id, dataFor(id), SHORT_TTL))));
-  await sleepUntil(stored.end + SHORT_TTL + context.capabilities.expirySlackMs);
-  return ids;
-}
 
 /** Sweeps that must run on the store: `sweep` is part of a sweep-based store. */
 function sweepOf(store: SessionStore): () => Promise<number> {
@@ -40,7 +30,8 @@ export const sweepChecks: Check[] = [
       const store = await context.open();
       const live = Array.from({ length: 3 }, () => newId());
       for (const id of live) await store.store(id, dataFor(id), HOUR);
-      const expired = await storeExpired(context, store, 5);
+      const expired = Array.from({ length: 5 }, newId);
+      await storeExpired(context, store, expired);
       const sweep = sweepOf(store);
       expect(await sweep()).toBe(5);
       expect(await sweep(), "a second sweep finds nothing").toBe(0);
@@ -66,10 +57,11 @@ export const sweepChecks: Check[] = [
     appliesTo: (options) => options.capabilities.expiry === "sweep",
     async run(context) {
       const store = await context.open();
-      const [id] = await storeExpired(context, store, 1);
-      await store.store(id as string, dataFor("again"), HOUR);
+      const id = newId();
+      await storeExpired(context, store, [id]);
+      await store.store(id, dataFor("again"), HOUR);
       expect(await sweepOf(store)()).toBe(0);
-      expectBytes(await store.load(id as string), dataFor("again"));
+      expectBytes(await store.load(id), dataFor("again"));
     },
   },
   {
@@ -79,7 +71,8 @@ export const sweepChecks: Check[] = [
     async run(context) {
       const store = await context.open();
       const namespace = context.namespaceOf(store);
-      const expired = await storeExpired(context, store, 300);
+      const expired = Array.from({ length: 300 }, newId);
+      await storeExpired(context, store, expired);
       const handles = context.capabilities.sharedNamespace
         ? [store, await context.open(namespace), await context.open(namespace)]
         : [store, store, store];

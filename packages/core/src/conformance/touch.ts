@@ -1,11 +1,9 @@
 import { expect } from "vitest";
 import { expectBytes } from "./expect-bytes.js";
-import { dataFor, newId, sleepUntil, timed } from "./support.js";
+import { dataFor, HOUR, newId, SHORT_TTL, sleepUntil, storeExpired, timed } from "./support.js";
 import type { Check } from "./types.js";
 
 const topic = "touch";
-const SHORT_TTL = 400;
-const HOUR = 3_600_000;
 
 export const touchChecks: Check[] = [
   {
@@ -63,8 +61,7 @@ export const touchChecks: Check[] = [
     async run(context) {
       const store = await context.open();
       const id = newId();
-      const stored = await timed(() => store.store(id, dataFor(id), 50));
-      await sleepUntil(stored.end + 50 + context.capabilities.expirySlackMs);
+      await storeExpired(context, store, [id]);
       const before = context.canInspect ? await context.inspect(store, id) : undefined;
       expect(await store.touch(id, HOUR)).toBe(false);
       expect(await store.load(id)).toBeUndefined();
