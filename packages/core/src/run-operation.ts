@@ -44,12 +44,3 @@ export function runOperation<T>(context: OperationContext, work: () => Promise<T
     );
   });
 }
-
-/** Checks a user-supplied timeout option: a finite number of milliseconds > 0. */
-export function checkTimeout(timeoutMs: unknown, name = "timeoutMs"): number {
-  if (typeof timeoutMs !== "number") throw new TypeError(`${name} must be a number`);
-  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
-    throw new RangeError(`${name} must be a finite number greater than 0, got ${timeoutMs}`);
-  }
-  return timeoutMs;
-}

@@ -1,4 +1,4 @@
-import { checkTimeout } from "./run-operation.js";
+import { checkTimeout } from "./check-options.js";
 
 /** How the sweeper runs. */
 export interface SweeperOptions {

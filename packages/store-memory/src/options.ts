@@ -1,4 +1,4 @@
-import { checkTimeout } from "@session-store/core";
+import { checkCount, checkTimeout } from "@session-store/core";
 
 /** How a `MemoryStore` behaves. Every option is optional. */
 export interface MemoryStoreOptions {
@@ -31,14 +31,5 @@ export function resolveMemoryStoreOptions(options: MemoryStoreOptions = {}): Res
     options.janitorIntervalMs === undefined
       ? DEFAULT_JANITOR_INTERVAL_MS
       : checkTimeout(options.janitorIntervalMs, "janitorIntervalMs");
-  return { janitorIntervalMs, maxSessions: checkMaxSessions(options.maxSessions) };
-}
-
-function checkMaxSessions(value: unknown): number {
-  if (value === undefined) return Infinity;
-  if (typeof value !== "number") throw new TypeError("maxSessions must be a number");
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`maxSessions must be a whole number of at least 1, got ${value}`);
-  }
-  return value;
+  return { janitorIntervalMs, maxSessions: options.maxSessions === undefined ? Infinity : checkCount(options.maxSessions, "maxSessions") };
 }

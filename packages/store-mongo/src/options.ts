@@ -1,5 +1,5 @@
 import type { Db, MongoClient, MongoClientOptions } from "mongodb";
-import { checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { checkBoolean, checkCount, checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
 
 /** Options shared by every way of giving the store a database. */
 export interface MongoStoreCommonOptions {
@@ -95,7 +95,7 @@ export function resolveMongoStoreOptions(options: MongoStoreOptions): ResolvedMo
     collection: checkIdentifier(options.collection ?? DEFAULT_COLLECTION, "collection"),
     createIndexes: optional(options.createIndexes, true, (value) => checkBoolean(value, "createIndexes")),
     timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (value) => checkTimeout(value, "timeoutMs")),
-    sweepBatchSize: sweep ? optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, checkBatchSize) : undefined,
+    sweepBatchSize: sweep ? optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (value) => checkCount(value, "sweepBatchSize")) : undefined,
     sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (value) => checkTimeout(value, "sweepIntervalMs")),
   };
 }
@@ -142,15 +142,3 @@ function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => 
   return value === undefined ? fallback : check(value);
 }
 
-function checkBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
-  return value;
-}
-
-function checkBatchSize(value: unknown): number {
-  if (typeof value !== "number") throw new TypeError("sweepBatchSize must be a number");
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`sweepBatchSize must be a whole number of at least 1, got ${value}`);
-  }
-  return value;
-}

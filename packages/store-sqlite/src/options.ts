@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { checkIdentifier, checkTimeout } from "@session-store/core";
+import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core";
 import { DEFAULT_TABLE } from "./schema.js";
 
 /** A better-sqlite3 `Database`. */
@@ -74,8 +74,8 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     database,
     busyTimeoutMs: optional(options.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, (v) => checkTimeout(v, "busyTimeoutMs")),
     table: checkIdentifier(options.table ?? DEFAULT_TABLE, "table"),
-    createTable: optional(options.createTable, true, checkBoolean),
-    sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, checkBatchSize),
+    createTable: optional(options.createTable, true, (v) => checkBoolean(v, "createTable")),
+    sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (v) => checkCount(v, "sweepBatchSize")),
     sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
   };
 }
@@ -84,15 +84,3 @@ function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => 
   return value === undefined ? fallback : check(value);
 }
 
-function checkBoolean(value: unknown): boolean {
-  if (typeof value !== "boolean") throw new TypeError("createTable must be a boolean");
-  return value;
-}
-
-function checkBatchSize(value: unknown): number {
-  if (typeof value !== "number") throw new TypeError("sweepBatchSize must be a number");
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`sweepBatchSize must be a whole number of at least 1, got ${value}`);
-  }
-  return value;
-}

@@ -1,0 +1,29 @@
+/*
+ * Checks for the options adapters share, so every store refuses a bad option the
+ * same way: `TypeError` for a wrong type, `RangeError` for a bad value, naming the
+ * option.
+ */
+
+/** A duration in milliseconds: a finite number > 0. */
+export function checkTimeout(value: unknown, name = "timeoutMs"): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number`);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`${name} must be a finite number greater than 0, got ${value}`);
+  }
+  return value;
+}
+
+/** A whole number of at least 1 (a batch size, a bound on sessions). */
+export function checkCount(value: unknown, name: string): number {
+  if (typeof value !== "number") throw new TypeError(`${name} must be a number`);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a whole number of at least 1, got ${value}`);
+  }
+  return value;
+}
+
+/** `true` or `false`. */
+export function checkBoolean(value: unknown, name: string): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
+  return value;
+}
