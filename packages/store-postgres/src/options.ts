@@ -1,4 +1,4 @@
-import { checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { checkBoolean, checkCount, checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
 import type pg from "pg";
 
 /** How a `PostgresStore` is set up. Give exactly one of `pool` and `connection`. */
@@ -17,7 +17,7 @@ export interface PostgresStoreOptions {
   readonly unlogged?: boolean;
   /** Run `sweep()` in the background every this many ms (unref'd timer). Default: no background sweep. */
   readonly sweepIntervalMs?: number;
-  /** Rows one sweep statement deletes at most. Default 1000. */
+  /** Rows one sweep batch deletes at most (a heap-walk statement aims at about as many). Default 1000. */
   readonly sweepBatchSize?: number;
   /** Bound on each operation (and each sweep statement), in ms. Default 5000. */
   readonly timeoutMs?: number;
@@ -88,15 +88,8 @@ export function ownedPoolConfig(options: PostgresStoreOptions, timeoutMs: number
   };
 }
 
-function checkBoolean(value: unknown, name: string): boolean {
-  if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
-  return value;
-}
-
 function checkBatchSize(value: unknown): number {
-  if (typeof value !== "number") throw new TypeError("sweepBatchSize must be a number");
-  if (!Number.isInteger(value) || value < 1 || value > MAX_SWEEP_BATCH_SIZE) {
-    throw new RangeError(`sweepBatchSize must be an integer from 1 to ${MAX_SWEEP_BATCH_SIZE}, got ${value}`);
-  }
-  return value;
+  const size = checkCount(value, "sweepBatchSize");
+  if (size > MAX_SWEEP_BATCH_SIZE) throw new RangeError(`sweepBatchSize must be at most ${MAX_SWEEP_BATCH_SIZE}, got ${size}`);
+  return size;
 }

@@ -1,5 +1,5 @@
 import { checkArguments, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
-import type { Operation, SweepableStore, Sweeper } from "@session-store/core";
+import type { Operation, OperationContext, SweepableStore, Sweeper } from "@session-store/core";
 import pg from "pg";
 import { ownedPoolConfig, resolveOptions } from "./options.js";
 import type { PostgresStoreOptions, ResolvedOptions } from "./options.js";
@@ -32,6 +32,8 @@ export class PostgresStore implements SweepableStore {
   #closing: Promise<void> | undefined;
   /** A caller's pool gets pg's client-side reply timeout per query; the store's own has it in its config. */
   readonly #queryTimeout: number | undefined;
+  /** The deadline context of each operation, made once rather than per call. */
+  readonly #contexts: Record<Operation, OperationContext>;
   #inFlight = 0;
   #drained: (() => void) | undefined;
 
@@ -39,6 +41,18 @@ export class PostgresStore implements SweepableStore {
     this.#options = resolveOptions(options);
     this.#statements = statementsFor(this.#options, this.#options.sweepBatchSize);
     this.#schemaCreated = !this.#options.createSchema;
+    const { timeoutMs } = this.#options;
+    const context = (operation: Operation): OperationContext => ({ backend: BACKEND, operation, timeoutMs });
+    this.#contexts = {
+      load: context("load"),
+      store: context("store"),
+      remove: context("remove"),
+      touch: context("touch"),
+      sweep: context("sweep"),
+      close: context("close"),
+      connect: context("connect"),
+      setup: context("setup"),
+    };
     if (options.pool) {
       this.pool = options.pool;
       this.#ownsPool = false;
@@ -83,9 +97,9 @@ export class PostgresStore implements SweepableStore {
   }
 
   /**
-   * Deletes expired rows in short statements (each bounded by `sweepBatchSize` rows
-   * and `timeoutMs`) until none are left, and resolves how many it deleted. Rows
-   * another process is sweeping are skipped, not waited for.
+   * Deletes expired rows in short statements (about `sweepBatchSize` rows each, each
+   * bounded by `timeoutMs`) until none are left, and resolves how many it deleted.
+   * Rows another process is sweeping are skipped, not waited for. See sweep.ts.
    */
   sweep(): Promise<number> {
     return sweepExpired({
@@ -109,22 +123,23 @@ export class PostgresStore implements SweepableStore {
     if (this.#ownsPool) await this.pool.end();
   }
 
-  /** Runs one statement under the operation's deadline, creating the table first if needed. */
+  /**
+   * Runs one statement under the operation's deadline, creating the table first if
+   * needed, counted as in flight until it settles so that close() can wait for it.
+   */
   async #run(operation: Operation, statement: Statement, values: unknown[]): Promise<pg.QueryArrayResult> {
     if (this.#closing) throw SessionStoreError.closed(BACKEND, operation);
-    const query: TimedQuery = {
-      name: statement.name,
-      text: statement.text,
-      values,
-      rowMode: "array",
-      query_timeout: this.#queryTimeout,
-    };
+    // pg copies every query config property by property: leave out what the pool already has.
+    const query: TimedQuery =
+      this.#queryTimeout === undefined
+        ? { name: statement.name, text: statement.text, values, rowMode: "array" }
+        : { name: statement.name, text: statement.text, values, rowMode: "array", query_timeout: this.#queryTimeout };
     const work = this.#schemaCreated
       ? () => this.pool.query(query)
       : () => this.#createSchema().then(() => this.pool.query(query));
     this.#inFlight += 1;
     try {
-      return await runOperation({ backend: BACKEND, operation, timeoutMs: this.#options.timeoutMs }, work);
+      return await runOperation(this.#contexts[operation], work);
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#drained?.();

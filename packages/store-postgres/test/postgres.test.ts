@@ -343,6 +343,17 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
       });
     }
 
+    it("ends at the next statement when the store is closed mid-sweep, resolving what it deleted", async () => {
+      const table = newTable();
+      const store = open({ table, sweepBatchSize: 1 });
+      await store.store("live", bytes("x"), HOUR);
+      await fill(table, { live: 0, expired: 20, size: 16 });
+      const sweeping = store.sweep();
+      await store.close();
+      expect(await sweeping).toBe(1);
+      expect(await count(table)).toBe(20);
+    });
+
     it("runs in the background with sweepIntervalMs, and close() stops it", async () => {
       const table = newTable();
       const store = open({ table, sweepIntervalMs: 50 });

@@ -127,7 +127,7 @@ const keyvPostgres: Contender = {
 /** How long the load loop measures its idle latency before the sweep. */
 const IDLE_MS = 3_000;
 
-/** Builds a table of `rows` 1 KiB sessions, every other one expired, in random heap order. */
+/** Builds a table of `rows` 1 KiB sessions, every other one expired, expiry unrelated to heap order. */
 async function buildBacklog(admin: pg.Pool, table: string, rows: number): Promise<void> {
   await admin.query(schemaSql({ table }));
   // Expiry times spread over an hour (before now for even numbers, one to two hours ahead
@@ -145,8 +145,12 @@ async function buildBacklog(admin: pg.Pool, table: string, rows: number): Promis
 async function loadLatencies(store: PostgresStore, rows: number, until: Promise<unknown> | number): Promise<number[]> {
   const latencies: number[] = [];
   let done = false;
-  if (typeof until === "number") setTimeout(() => (done = true), until);
-  else void until.finally(() => (done = true));
+  const stop = () => {
+    done = true;
+  };
+  // A failed deletion is reported by whoever awaits it; here it only ends the loop.
+  if (typeof until === "number") setTimeout(stop, until);
+  else until.then(stop, stop);
   while (!done) {
     // Odd numbers are the live half.
     const id = `sess-${1 + 2 * Math.floor(Math.random() * (rows / 2))}`;
@@ -234,7 +238,8 @@ async function sweepFigures(context: BenchContext): Promise<string> {
     } finally {
       await timed.pool.end();
     }
-    const longest = Math.max(...timed.statements.map((statement) => statement.ms));
+    const durations = timed.statements.map((statement) => statement.ms);
+    const longest = Math.max(...durations);
     const blockWalk = timed.statements.filter((statement) => statement.text.includes("ctid >= $1::tid")).length;
     const p99 = loaded.p99 ?? { idle: Number.NaN, during: Number.NaN };
     const check = (ok: boolean) => (ok ? "met" : "**missed**");
@@ -250,7 +255,7 @@ async function sweepFigures(context: BenchContext): Promise<string> {
       "| --- | ---: | --- |",
       `| one plain \`DELETE … WHERE expires_at <= now()\` | ${plain.ms.toFixed(0)} ms (${count(plain.deleted)} rows) | |`,
       `| \`sweep()\` total | ${alone.ms.toFixed(0)} ms (${count(alone.deleted)} rows), ${(alone.ms / plain.ms).toFixed(2)}x the DELETE | at most 1.5x: ${check(alone.ms <= 1.5 * plain.ms)} |`,
-      `| longest single sweep statement | ${longest.toFixed(0)} ms (of ${count(timed.statements.length)} in both sweeps; ${count(blockWalk)} walked heap blocks) | at most 250 ms: ${check(longest <= 250)} |`,
+      `| longest single sweep statement | ${longest.toFixed(0)} ms (of ${count(durations.length)} in both sweeps, ${count(blockWalk)} of them walking heap blocks; median ${percentile(durations, 50).toFixed(1)} ms, p99 ${percentile(durations, 99).toFixed(1)} ms) | at most 250 ms: ${check(longest <= 250)} |`,
       `| p99 \`load\` idle / during the sweep | ${p99.idle.toFixed(2)} / ${p99.during.toFixed(2)} ms, ${(p99.during / p99.idle).toFixed(2)}x (that sweep: ${loaded.ms.toFixed(0)} ms) | at most 2x: ${check(p99.during <= 2 * p99.idle)} |`,
     ].join("\n");
   });
