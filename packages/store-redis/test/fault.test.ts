@@ -9,7 +9,7 @@ import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisStore } from "../src/index.js";
-import { ownServerSkip, settle } from "./support.js";
+import { HOUR, ownServerSkip, settle, settleEveryOperation } from "./support.js";
 
 /** The dedicated loopback port this test owns: never the shared 6379. */
 const PORT = 7201;
@@ -20,7 +20,6 @@ const TIMEOUT_MS = 1_000;
 const TIMER_SLACK_MS = 500;
 /** How long the outage lasts: long enough for the reconnect backoff to reach its cap. */
 const OUTAGE_MS = 2_500;
-const HOUR = 3_600_000;
 
 const skip = await ownServerSkip();
 const title = skip ? `Redis stops and comes back (skipped: ${skip})` : "Redis stops and comes back";
@@ -88,12 +87,7 @@ describe.skipIf(skip !== undefined)(title, () => {
       const probe = async (name: keyof typeof stores) => {
         const store = stores[name];
         while (performance.now() - (killedAt as number) < OUTAGE_MS) {
-          const results = await Promise.all([
-            settle(store.load("x")),
-            settle(store.store("x", payload("x"), HOUR)),
-            settle(store.remove("x")),
-            settle(store.touch("x", HOUR)),
-          ]);
+          const results = await settleEveryOperation(store, payload("x"));
           for (const result of results) {
             expect(result.error).toBeInstanceOf(SessionStoreError);
             expect(result.ms).toBeLessThan(TIMEOUT_MS + TIMER_SLACK_MS);

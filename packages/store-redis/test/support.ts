@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { SessionStore } from "@session-store/core";
 import type { Inspection } from "@session-store/core/conformance";
 import { hasRedisServer } from "@session-store/redis-cluster";
 import { requiredBackends } from "@session-store/testing";
@@ -40,6 +41,9 @@ export async function ownServerSkip(): Promise<string | undefined> {
   return reason;
 }
 
+/** A TTL no test outlives. */
+export const HOUR = 3_600_000;
+
 /** Settles `promise` and says how long it took, in ms. */
 export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown; ms: number }> {
   const start = performance.now();
@@ -49,4 +53,16 @@ export async function settle<T>(promise: Promise<T>): Promise<{ value?: T; error
   } catch (error) {
     return { error, ms: performance.now() - start };
   }
+}
+
+type Settled = Awaited<ReturnType<typeof settle>>;
+
+/** Calls each of the four operations once, at the same time, and settles them all. */
+export function settleEveryOperation(store: SessionStore, data: Uint8Array): Promise<Settled[]> {
+  return Promise.all([
+    settle(store.load("x")),
+    settle(store.store("x", data, HOUR)),
+    settle(store.remove("x")),
+    settle(store.touch("x", HOUR)),
+  ]);
 }
