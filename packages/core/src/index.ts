@@ -5,7 +5,7 @@ export { checkIdentifier } from "./check-identifier.js";
 export { redact, SessionStoreError } from "./session-store-error.js";
 export type { SessionStoreErrorOptions } from "./session-store-error.js";
 export { checkBoolean, checkCount, checkTimeout } from "./check-options.js";
-export { DEFAULT_OPERATION_TIMEOUT_MS, runOperation } from "./run-operation.js";
+export { DEFAULT_OPERATION_TIMEOUT_MS, operationContexts, runOperation } from "./run-operation.js";
 export type { OperationContext } from "./run-operation.js";
 export { startSweeper } from "./sweeper.js";
 export type { Sweeper, SweeperOptions } from "./sweeper.js";

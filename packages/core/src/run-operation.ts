@@ -11,6 +11,17 @@ export interface OperationContext {
   readonly timeoutMs: number;
 }
 
+const OPERATIONS: readonly Operation[] = ["load", "store", "remove", "touch", "sweep", "close", "connect", "setup"];
+
+/**
+ * The context of every operation for one store, made once when the store is built
+ * so the hot path allocates none.
+ */
+export function operationContexts(backend: string, timeoutMs: number): Readonly<Record<Operation, OperationContext>> {
+  const entries = OPERATIONS.map((operation) => [operation, { backend, operation, timeoutMs }] as const);
+  return Object.freeze(Object.fromEntries(entries) as Record<Operation, OperationContext>);
+}
+
 /**
  * Runs one backend call so that it never hangs and never leaks a driver error:
  * it rejects with a `SessionStoreError` once `timeoutMs` has passed, and any error

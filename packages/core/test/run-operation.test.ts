@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runOperation, SessionStoreError } from "../src/index.js";
+import { operationContexts, runOperation, SessionStoreError } from "../src/index.js";
 
 const context = { backend: "test", operation: "load", timeoutMs: 50 } as const;
 
@@ -24,5 +24,14 @@ describe("runOperation", () => {
         throw cause;
       }),
     ).rejects.toBeInstanceOf(SessionStoreError);
+  });
+});
+
+describe("operationContexts", () => {
+  it("gives every operation its own frozen context with the backend and deadline", () => {
+    const contexts = operationContexts("redis", 1234);
+    expect(contexts.load).toEqual({ backend: "redis", operation: "load", timeoutMs: 1234 });
+    expect(contexts.setup).toEqual({ backend: "redis", operation: "setup", timeoutMs: 1234 });
+    expect(Object.isFrozen(contexts)).toBe(true);
   });
 });

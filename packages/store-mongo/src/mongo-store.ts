@@ -1,7 +1,7 @@
 import { MongoClient } from "mongodb";
 import type { Abortable, Collection, Db, FindOneAndDeleteOptions, FindOptions, UpdateOptions } from "mongodb";
-import type { Operation, SessionStore, Sweeper } from "@session-store/core";
-import { checkArguments, redact, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
+import type { Operation, OperationContext, SessionStore, Sweeper } from "@session-store/core";
+import { checkArguments, operationContexts, redact, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
 import type { SessionDocument } from "./document.js";
 import { fromBinary, MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, toBinary } from "./document.js";
 import type { DatabaseSource, MongoStoreOptions, ResolvedMongoStoreOptions } from "./options.js";
@@ -28,6 +28,7 @@ export class MongoStore implements SessionStore {
   declare readonly sweep?: () => Promise<number>;
 
   readonly #options: ResolvedMongoStoreOptions;
+  readonly #contexts: Readonly<Record<Operation, OperationContext>>;
   readonly #db: Db;
   readonly #collection: Collection<SessionDocument>;
   /** The client the store opened from `url`, closed by `close()`; undefined when the caller owns it. */
@@ -40,6 +41,7 @@ export class MongoStore implements SessionStore {
 
   constructor(options: MongoStoreOptions) {
     this.#options = resolveMongoStoreOptions(options);
+    this.#contexts = operationContexts(BACKEND, this.#options.timeoutMs);
     const { db, ownClient } = openDatabase(this.#options.source, this.#options.timeoutMs);
     this.#db = db;
     this.#ownClient = ownClient;
@@ -136,8 +138,7 @@ export class MongoStore implements SessionStore {
    */
   #run<T>(operation: Operation, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
-    const context = { backend: BACKEND, operation, timeoutMs: this.#options.timeoutMs };
-    return runOperation(context, async () => {
+    return runOperation(this.#contexts[operation], async () => {
       await this.#connect();
       await this.#ensureIndex();
       return work(controller.signal);

@@ -1,4 +1,4 @@
-import { checkArguments, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
+import { checkArguments, operationContexts, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
 import type { Operation, OperationContext, SweepableStore, Sweeper } from "@session-store/core";
 import pg from "pg";
 import { ownedPoolConfig, resolveOptions } from "./options.js";
@@ -33,7 +33,7 @@ export class PostgresStore implements SweepableStore {
   /** A caller's pool gets pg's client-side reply timeout per query; the store's own has it in its config. */
   readonly #queryTimeout: number | undefined;
   /** The deadline context of each operation, made once rather than per call. */
-  readonly #contexts: Record<Operation, OperationContext>;
+  readonly #contexts: Readonly<Record<Operation, OperationContext>>;
   #inFlight = 0;
   #drained: (() => void) | undefined;
 
@@ -42,17 +42,7 @@ export class PostgresStore implements SweepableStore {
     this.#statements = statementsFor(this.#options, this.#options.sweepBatchSize);
     this.#schemaCreated = !this.#options.createSchema;
     const { timeoutMs } = this.#options;
-    const context = (operation: Operation): OperationContext => ({ backend: BACKEND, operation, timeoutMs });
-    this.#contexts = {
-      load: context("load"),
-      store: context("store"),
-      remove: context("remove"),
-      touch: context("touch"),
-      sweep: context("sweep"),
-      close: context("close"),
-      connect: context("connect"),
-      setup: context("setup"),
-    };
+    this.#contexts = operationContexts(BACKEND, timeoutMs);
     if (options.pool) {
       this.pool = options.pool;
       this.#ownsPool = false;

@@ -1,5 +1,5 @@
 import type { Operation, OperationContext, SessionStore } from "@session-store/core";
-import { checkArguments, runOperation, SessionStoreError } from "@session-store/core";
+import { checkArguments, operationContexts, runOperation, SessionStoreError } from "@session-store/core";
 import type { Redis } from "ioredis";
 import { openOwnClient } from "./client.js";
 import { withoutCredentials } from "./credentials.js";
@@ -24,7 +24,7 @@ export class RedisStore implements SessionStore {
   /** The client this store opened, if it did: `close()` closes only that one. */
   readonly #ownClient: Redis | undefined;
   readonly #prefix: string;
-  readonly #contexts: Readonly<Record<StoreOperation, OperationContext>>;
+  readonly #contexts: Readonly<Record<Operation, OperationContext>>;
   #closing: Promise<void> | undefined;
 
   constructor(options: RedisStoreOptions) {
@@ -37,14 +37,7 @@ export class RedisStore implements SessionStore {
       this.#commands = isIoRedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
     }
     this.#prefix = prefix;
-    const context = (operation: StoreOperation) => ({ backend: BACKEND, operation, timeoutMs });
-    this.#contexts = {
-      load: context("load"),
-      store: context("store"),
-      remove: context("remove"),
-      touch: context("touch"),
-      close: context("close"),
-    };
+    this.#contexts = operationContexts(BACKEND, timeoutMs);
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
