@@ -41,13 +41,8 @@ export class ExpressSessionStore extends storeBase() {
 
   override set(sid: string, session: SessionData, callback?: Callback): void {
     settle("store", callback, async () => {
-      const ttlMs = sessionTtl(session, this.#options.ttlMs);
-      if (ttlMs <= 0) {
-        // A cookie that has already expired keeps no data behind.
-        await this.#store.remove(sid);
-        return;
-      }
-      await this.#store.store(sid, this.#encode(session), ttlMs);
+      const ttlMs = await this.#ttlOrRemove(sid, session);
+      if (ttlMs !== undefined) await this.#store.store(sid, this.#encode(session), ttlMs);
     });
   }
 
@@ -60,13 +55,18 @@ export class ExpressSessionStore extends storeBase() {
   /** Extends a live session to its cookie's new expiry without rewriting it (express-session's rolling sessions). */
   override touch(sid: string, session: SessionData, callback?: Callback): void {
     settle("touch", callback, async () => {
-      const ttlMs = sessionTtl(session, this.#options.ttlMs);
-      if (ttlMs <= 0) {
-        await this.#store.remove(sid);
-        return;
-      }
-      await this.#store.touch(sid, ttlMs);
+      const ttlMs = await this.#ttlOrRemove(sid, session);
+      if (ttlMs !== undefined) await this.#store.touch(sid, ttlMs);
     });
+  }
+
+  /** The session's TTL from its cookie, or undefined once a cookie that has already expired had its session removed. */
+  async #ttlOrRemove(sid: string, session: SessionData): Promise<number | undefined> {
+    const ttlMs = sessionTtl(session, this.#options.ttlMs);
+    if (ttlMs > 0) return ttlMs;
+    // An expired cookie keeps no data behind.
+    await this.#store.remove(sid);
+    return undefined;
   }
 
   #encode(session: SessionData): Uint8Array {
