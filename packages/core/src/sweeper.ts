@@ -34,11 +34,18 @@ export function startSweeper(store: { sweep(): Promise<number> }, options: Sweep
     timer.unref();
   };
 
+  const sweepOnce = async () => {
+    try {
+      const deleted = await store.sweep();
+      options.onSweep?.(deleted);
+    } catch (error) {
+      onError(error);
+    }
+  };
+
   const run = () => {
-    running = store.sweep().then(
-      (deleted) => options.onSweep?.(deleted),
-      (error: unknown) => onError(error),
-    );
+    // An onError that throws itself still must not become an unhandled rejection.
+    running = sweepOnce().catch(warn);
     void running.finally(() => {
       running = undefined;
       if (!stopped) schedule(intervalMs);

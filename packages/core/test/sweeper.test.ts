@@ -74,6 +74,31 @@ describe("startSweeper", () => {
     expect(errors.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("a sweep that throws synchronously, or a callback that throws, reaches onError and the sweeper keeps going", async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const sweeper = startSweeper(
+      {
+        sweep: () => {
+          calls += 1;
+          if (calls % 2 === 1) throw new Error("sync");
+          return Promise.resolve(1);
+        },
+      },
+      {
+        intervalMs: 1,
+        onSweep: () => {
+          throw new Error("callback");
+        },
+        onError: (error) => errors.push((error as Error).message),
+      },
+    );
+    await waitFor(() => calls >= 4);
+    await sweeper.stop();
+    expect(errors).toContain("sync");
+    expect(errors).toContain("callback");
+  });
+
   it("does not keep the process alive", async () => {
     const { spawnSync } = await import("node:child_process");
     const script = `import("${new URL("../dist/index.js", import.meta.url).href}").then(({ startSweeper }) => startSweeper({ sweep: async () => 0 }, { intervalMs: 60000 }))`;
