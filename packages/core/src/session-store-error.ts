@@ -1,3 +1,4 @@
+import { redact } from "./adapter/redact.js";
 import type { Operation } from "./session-store.js";
 
 /** What a `SessionStoreError` is about. */
@@ -45,11 +46,4 @@ function describeCause(cause: unknown): string {
   const code = (cause as { code?: unknown } | null)?.code;
   const text = redact(message).slice(0, MAX_CAUSE_LENGTH);
   return typeof code === "string" && !text.includes(code) ? `${code} ${text}` : text;
-}
-
-/** Replaces URLs (which may carry a user and password) and `password=…` pairs. */
-export function redact(text: string): string {
-  return text
-    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (url) => `${url.slice(0, url.indexOf("://"))}://[redacted]`)
-    .replace(/(password|passwd|pwd|secret|token)(\s*[=:]\s*)[^\s,;&]+/gi, "$1$2[redacted]");
 }

@@ -1,5 +1,5 @@
 /**
- * The contract every backend keeps (see DESIGN.md): opaque bytes under an id,
+ * The contract every backend keeps (see CONTRACT.md): opaque bytes under an id,
  * with an expiry counted in milliseconds.
  */
 export interface SessionStore {

@@ -1,4 +1,4 @@
-import { checkTimeout } from "./check-options.js";
+import { checkTimeout } from "./adapter/check-options.js";
 
 /** How the sweeper runs. */
 export interface SweeperOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkArguments, checkIdentifier, MAX_TTL_MS } from "../src/index.js";
+import { checkArguments, checkIdentifier, MAX_TTL_MS } from "../src/adapter/index.js";
 
 describe("checkArguments", () => {
   it("returns the ttl rounded up to a whole millisecond", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { operationContexts, runOperation, SessionStoreError } from "../src/index.js";
+import { operationContexts, runOperation } from "../src/adapter/index.js";
+import { SessionStoreError } from "../src/index.js";
 
 const context = { backend: "test", operation: "load", timeoutMs: 50 } as const;
 

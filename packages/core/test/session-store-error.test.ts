@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { redact, SessionStoreError } from "../src/index.js";
+import { redact } from "../src/adapter/index.js";
+import { SessionStoreError } from "../src/index.js";
 
 describe("SessionStoreError", () => {
   it("names the backend and operation and keeps the cause", () => {

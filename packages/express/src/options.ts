@@ -1,4 +1,4 @@
-import { checkTimeout } from "@session-store/core";
+import { checkTimeout } from "@session-store/core/adapter";
 import type { Serializer } from "./serializer.js";
 
 /** Options of `ExpressSessionStore`. */

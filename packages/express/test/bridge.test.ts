@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_TTL_MS, ExpressSessionStore } from "../src/index.js";
 import { storeBase } from "../src/store-base.js";
 import { sessionTtl } from "../src/ttl.js";
-import { MapStore } from "./support/map-store.js";
+import { ReferenceStore as MapStore } from "@session-store/conformance/reference-store";
 
 /** Calls a callback-style store method and resolves what it called back with. */
 function call<T>(method: (callback: (error: unknown, value?: T) => void) => void): Promise<{ error: unknown; value: T | undefined }> {

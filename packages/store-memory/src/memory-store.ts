@@ -1,5 +1,6 @@
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
-import { checkArguments, SessionStoreError, startSweeper } from "@session-store/core";
+import { SessionStoreError, startSweeper } from "@session-store/core";
+import { checkArguments } from "@session-store/core/adapter";
 import { Entry } from "./entry.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import type { MemoryStoreOptions } from "./options.js";

@@ -1,4 +1,4 @@
-import { checkCount, checkTimeout } from "@session-store/core";
+import { checkCount, checkTimeout } from "@session-store/core/adapter";
 
 /** How a `MemoryStore` behaves. Every option is optional. */
 export interface MemoryStoreOptions {

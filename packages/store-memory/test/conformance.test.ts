@@ -1,4 +1,4 @@
-import { describeSessionStore } from "@session-store/core/conformance";
+import { describeSessionStore } from "@session-store/conformance";
 import { MemoryStore } from "../src/index.js";
 
 describeSessionStore({

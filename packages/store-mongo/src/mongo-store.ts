@@ -1,7 +1,9 @@
 import { MongoClient } from "mongodb";
 import type { Abortable, Collection, Db, FindOneAndDeleteOptions, FindOptions, UpdateOptions } from "mongodb";
-import type { Operation, OperationContext, SessionStore, Sweeper } from "@session-store/core";
-import { checkArguments, operationContexts, redact, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
+import type { Operation, SessionStore, Sweeper } from "@session-store/core";
+import type { OperationContext } from "@session-store/core/adapter";
+import { SessionStoreError, startSweeper } from "@session-store/core";
+import { checkArguments, operationContexts, redact, runOperation } from "@session-store/core/adapter";
 import type { SessionDocument } from "./document.js";
 import { fromBinary, MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, toBinary } from "./document.js";
 import type { DatabaseSource, MongoStoreOptions, ResolvedMongoStoreOptions } from "./options.js";

@@ -1,5 +1,6 @@
 import type { Db, MongoClient, MongoClientOptions } from "mongodb";
-import { checkBoolean, checkCount, checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core/adapter";
 
 /** Options shared by every way of giving the store a database. */
 export interface MongoStoreCommonOptions {

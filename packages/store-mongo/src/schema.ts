@@ -1,5 +1,6 @@
 import type { Abortable, Collection, CreateIndexOptions } from "mongodb";
-import { checkIdentifier, redact, SessionStoreError } from "@session-store/core";
+import { SessionStoreError } from "@session-store/core";
+import { checkIdentifier, redact } from "@session-store/core/adapter";
 import type { SessionDocument } from "./document.js";
 import { DEFAULT_COLLECTION } from "./options.js";
 

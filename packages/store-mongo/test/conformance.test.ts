@@ -1,6 +1,6 @@
 import { MongoClient } from "mongodb";
-import { describeSessionStore } from "@session-store/core/conformance";
-import type { Inspection } from "@session-store/core/conformance";
+import { describeSessionStore } from "@session-store/conformance";
+import type { Inspection } from "@session-store/conformance";
 import { resolveBackend } from "@session-store/testing";
 import type { MongoStoreUrlOptions } from "../src/index.js";
 import { MAX_DATA_BYTES, MongoStore } from "../src/index.js";

@@ -1,4 +1,5 @@
-import { checkBoolean, checkCount, checkIdentifier, checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core/adapter";
 import type pg from "pg";
 
 /** How a `PostgresStore` is set up. Give exactly one of `pool` and `connection`. */

@@ -1,5 +1,7 @@
-import { checkArguments, operationContexts, runOperation, SessionStoreError, startSweeper } from "@session-store/core";
-import type { Operation, OperationContext, SweepableStore, Sweeper } from "@session-store/core";
+import { SessionStoreError, startSweeper } from "@session-store/core";
+import { checkArguments, operationContexts, runOperation } from "@session-store/core/adapter";
+import type { Operation, SweepableStore, Sweeper } from "@session-store/core";
+import type { OperationContext } from "@session-store/core/adapter";
 import pg from "pg";
 import { ownedPoolConfig, resolveOptions } from "./options.js";
 import type { PostgresStoreOptions, ResolvedOptions } from "./options.js";

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { checkIdentifier } from "@session-store/core";
+import { checkIdentifier } from "@session-store/core/adapter";
 import { DEFAULT_SCHEMA, DEFAULT_TABLE } from "./options.js";
 
 /** Where the sessions live. Both names are checked identifiers (see `checkIdentifier`). */

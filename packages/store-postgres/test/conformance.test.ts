@@ -1,4 +1,4 @@
-import { describeSessionStore } from "@session-store/core/conformance";
+import { describeSessionStore } from "@session-store/conformance";
 import { PostgresStore } from "../src/index.js";
 import { adminPool, backend, Created, inspectRow, uniqueAppName, url } from "./support.js";
 

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Inspection } from "@session-store/core/conformance";
+import type { Inspection } from "@session-store/conformance";
 import { resolveBackend } from "@session-store/testing";
 import pg from "pg";
 import { PostgresStore } from "../src/index.js";

@@ -1,4 +1,5 @@
-import { checkTimeout, DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
+import { checkTimeout } from "@session-store/core/adapter";
 import type { RedisOptions } from "ioredis";
 
 /**

@@ -1,5 +1,7 @@
-import type { Operation, OperationContext, SessionStore } from "@session-store/core";
-import { checkArguments, operationContexts, runOperation, SessionStoreError } from "@session-store/core";
+import type { Operation, SessionStore } from "@session-store/core";
+import type { OperationContext } from "@session-store/core/adapter";
+import { SessionStoreError } from "@session-store/core";
+import { checkArguments, operationContexts, runOperation } from "@session-store/core/adapter";
 import type { Redis } from "ioredis";
 import { openOwnClient } from "./client.js";
 import { withoutCredentials } from "./credentials.js";

@@ -1,4 +1,4 @@
-import { describeSessionStore } from "@session-store/core/conformance";
+import { describeSessionStore } from "@session-store/conformance";
 import type { RedisCluster } from "@session-store/redis-cluster";
 import { startRedisCluster } from "@session-store/redis-cluster";
 import { resolveBackend } from "@session-store/testing";

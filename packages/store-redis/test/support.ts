@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { SessionStore } from "@session-store/core";
-import type { Inspection } from "@session-store/core/conformance";
+import type { Inspection } from "@session-store/conformance";
 import { hasRedisServer } from "@session-store/redis-cluster";
 import { requiredBackends } from "@session-store/testing";
 import type { Cluster, Redis } from "ioredis";

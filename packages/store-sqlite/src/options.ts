@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core";
+import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core/adapter";
 import { DEFAULT_TABLE } from "./schema.js";
 
 /** A better-sqlite3 `Database`. */

@@ -1,4 +1,4 @@
-import { checkIdentifier } from "@session-store/core";
+import { checkIdentifier } from "@session-store/core/adapter";
 
 /** The table name used when none is given. */
 export const DEFAULT_TABLE = "sessions";

@@ -1,7 +1,8 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import BetterSqlite3 from "better-sqlite3";
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
-import { checkArguments, SessionStoreError, startSweeper } from "@session-store/core";
+import { SessionStoreError, startSweeper } from "@session-store/core";
+import { checkArguments } from "@session-store/core/adapter";
 import type { Database, ResolvedSqliteStoreOptions, SqliteStoreOptions } from "./options.js";
 import { resolveSqliteStoreOptions } from "./options.js";
 import { sqliteSchema } from "./schema.js";

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
-import { describeSessionStore } from "@session-store/core/conformance";
+import { describeSessionStore } from "@session-store/conformance";
 import { SqliteStore } from "../src/index.js";
 
 // One database file for this test file; every namespace is a table in it.

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { Redis } from "ioredis";
 import type { SessionStore } from "@session-store/core";
-import type { Inspection, StoreCapabilities } from "@session-store/core/conformance";
+import type { Inspection, StoreCapabilities } from "@session-store/conformance";
 import { resolveBackend } from "@session-store/testing";
 import type { BackendName, StoreSpec } from "./open-store.js";
 import { openStore } from "./open-store.js";

@@ -14,7 +14,7 @@ export interface BadInputReport {
 /**
  * Tries `count` calls with random bad arguments (ids that are empty, hold NUL or a
  * lone surrogate, exceed 512 bytes or are not strings; bad TTLs; data that is not a
- * Uint8Array) and counts how many were refused as DESIGN.md says.
+ * Uint8Array) and counts how many were refused as CONTRACT.md says.
  */
 export async function tryBadInputs(store: SessionStore, count: number): Promise<BadInputReport> {
   // Five kinds of calls (bad TTLs make two calls each): about `count` calls in all.

@@ -4,7 +4,7 @@ import type { LoggedOperation, WorkloadResult } from "./workload.js";
 const after = (later: LoggedOperation, earlier: LoggedOperation) => later.start > earlier.end + 1;
 
 /**
- * Checks the merged logs of every worker against DESIGN.md and returns each breach:
+ * Checks the merged logs of every worker against CONTRACT.md and returns each breach:
  * - every load returned undefined or a whole value stored under that very id;
  * - no load returned a value whose TTL had certainly run out (`slackMs` allowed late);
  * - the final value of each id (`finals`, read after all workers ended) is the effect

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { describeSessionStore } from "@session-store/core/conformance";
+import { describeSessionStore } from "@session-store/conformance";
 import { afterAll } from "vitest";
 import { allBackends } from "../src/backends.js";
 import { createIdHasher, encrypted, hashedIds } from "@session-store/core";

@@ -8,7 +8,7 @@ interface ModelEntry {
   expiresAt: number;
 }
 
-/** The reference: a Map and a clock, with the semantics of DESIGN.md and nothing else. */
+/** The reference: a Map and a clock, with the semantics of CONTRACT.md and nothing else. */
 export interface Model {
   readonly entries: Map<number, ModelEntry>;
   now: number;

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { checkArguments } from "../check-arguments.js";
+import { checkArguments } from "../adapter/check-arguments.js";
+import { checkOptionsObject } from "../adapter/check-options.js";
 import type { SessionStore } from "../session-store.js";
 import { passThrough } from "./pass-through.js";
 import type { DecoratedStore } from "./pass-through.js";
@@ -55,7 +56,7 @@ interface Key {
  * garbage. Each entry grows by 33 bytes.
  */
 export function encrypted<S extends SessionStore>(store: S, options: EncryptedOptions): DecoratedStore<S> {
-  if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+  checkOptionsObject(options, "encrypted");
   const keys = checkKeys(options.keys);
   const writer = keys[0] as Key; // checkKeys refuses an empty list
   const onUndecryptable = options.onUndecryptable;

@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { checkArguments } from "../check-arguments.js";
+import { checkArguments } from "../adapter/check-arguments.js";
+import { checkOptionsObject } from "../adapter/check-options.js";
 import type { SessionStore } from "../session-store.js";
 import { passThrough } from "./pass-through.js";
 import type { DecoratedStore } from "./pass-through.js";
@@ -22,7 +23,7 @@ export interface HashedIdsOptions {
  * database dump; the conformance suite's `inspect` hook uses it to read the raw entry.
  */
 export function createIdHasher(options: HashedIdsOptions): (id: string) => string {
-  if (typeof options !== "object" || options === null) throw new TypeError("options must be an object");
+  checkOptionsObject(options, "hashedIds");
   const key = secretKey(options.secret);
   const encoding = options.encoding ?? "hex";
   if (encoding !== "hex" && encoding !== "base64url") {

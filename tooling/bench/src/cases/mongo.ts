@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import KeyvMongo from "@keyv/mongo";
-import { redact } from "@session-store/core";
+import { redact } from "@session-store/core/adapter";
 import { MongoStore } from "@session-store/store-mongo";
 import ConnectMongoStore from "connect-mongo";
 import { Keyv } from "keyv";

@@ -1,7 +1,7 @@
 import { expect } from "vitest";
-import { SessionStoreError } from "../session-store-error.js";
+import { SessionStoreError } from "@session-store/core";
 import { expectBytes } from "./expect-bytes.js";
-import { MAX_ID_BYTES } from "../check-arguments.js";
+import { MAX_ID_BYTES } from "@session-store/core";
 import { allByteValues, dataFor, HOUR, newId, randomData } from "./support.js";
 import type { Check } from "./types.js";
 

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { describeSessionStore } from "../src/conformance/index.js";
-import type { Inspection } from "../src/conformance/index.js";
-import { createIdHasher, encrypted, hashedIds } from "../src/decorators/index.js";
-import { MapStore } from "./decorators-map-store.js";
+import { describeSessionStore } from "../src/index.js";
+import type { Inspection } from "../src/index.js";
+import { createIdHasher, encrypted, hashedIds } from "@session-store/core";
+import { ReferenceStore as MapStore } from "../src/reference-store.js";
 
 // The decorators must keep every line of the contract over any store: here a small
 // Map store, one per namespace; tooling/reliability runs them over each real backend.

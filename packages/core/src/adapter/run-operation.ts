@@ -1,5 +1,5 @@
-import type { Operation } from "./session-store.js";
-import { SessionStoreError } from "./session-store-error.js";
+import type { Operation } from "../session-store.js";
+import { SessionStoreError } from "../session-store-error.js";
 
 /** How long an operation may take before it rejects, unless a store is told otherwise. */
 export const DEFAULT_OPERATION_TIMEOUT_MS = 5_000;

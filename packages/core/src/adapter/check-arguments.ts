@@ -2,7 +2,7 @@
 export const MAX_ID_BYTES = 512;
 
 /**
- * Longest TTL accepted: 10,000 years. DESIGN.md only asks for a finite number, but a
+ * Longest TTL accepted: 10,000 years. CONTRACT.md only asks for a finite number, but a
  * larger one overflows what some backends can represent (a JavaScript/BSON Date, a
  * PostgreSQL timestamptz), so it is refused here, the same way on every backend.
  */
@@ -18,7 +18,7 @@ export interface SessionArguments {
 }
 
 /**
- * Checks a call's arguments as DESIGN.md lists them, before any I/O. Throws
+ * Checks a call's arguments as CONTRACT.md lists them, before any I/O. Throws
  * `TypeError` for a wrong type and `RangeError` for a bad value; inside an `async`
  * method that becomes the rejected promise the contract asks for.
  *

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { encrypted, ENCRYPTION_OVERHEAD_BYTES, hashedIds } from "../src/decorators/index.js";
-import type { UndecryptableReason } from "../src/decorators/index.js";
-import { MapStore, nativeExpiryStore } from "./decorators-map-store.js";
+import { encrypted, ENCRYPTION_OVERHEAD_BYTES, hashedIds } from "@session-store/core";
+import type { UndecryptableReason } from "@session-store/core";
+import { ReferenceStore as MapStore } from "../src/reference-store.js";
+import { nativeExpiryStore } from "./native-expiry-store.js";
 
 const keyA = new Uint8Array(randomBytes(32));
 const keyB = new Uint8Array(randomBytes(32));

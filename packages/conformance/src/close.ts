@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { SessionStoreError } from "../session-store-error.js";
+import { SessionStoreError } from "@session-store/core";
 import { dataFor, HOUR, newId } from "./support.js";
 import type { Check } from "./types.js";
 

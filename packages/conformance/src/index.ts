@@ -1,8 +1,8 @@
 /**
  * The conformance suite: `describeSessionStore(options)` registers, in Vitest, one
- * test per semantic of DESIGN.md for the adapter described by `options`.
- * Vitest is an optional peer dependency of @session-store/core; only this entry
- * point imports it.
+ * test per line of the contract (packages/core/CONTRACT.md) for the adapter
+ * described by `options`. Vitest is a peer dependency of this package only, so
+ * @session-store/core carries no test runner.
  */
 import { afterAll, describe, it } from "vitest";
 import { conformanceChecks } from "./checks.js";
@@ -42,3 +42,5 @@ export function describeSessionStore(options: ConformanceOptions): void {
     if (options.cleanup) afterAll(options.cleanup);
   });
 }
+export { ReferenceStore, referenceOptions } from "./reference-store.js";
+export type { ReferenceEntry } from "./reference-store.js";

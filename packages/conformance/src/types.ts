@@ -1,4 +1,4 @@
-import type { SessionStore } from "../session-store.js";
+import type { SessionStore } from "@session-store/core";
 
 /** What a backend can do, so the suite runs the checks that apply to it. */
 export interface StoreCapabilities {
@@ -57,7 +57,7 @@ export interface CheckContext {
   inspect(store: SessionStore, id: string): Promise<Inspection | undefined>;
 }
 
-/** One semantic of DESIGN.md, runnable on its own. */
+/** One semantic of CONTRACT.md, runnable on its own. */
 export interface Check {
   readonly topic: string;
   readonly name: string;

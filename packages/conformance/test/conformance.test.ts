@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { conformanceChecks, describeSessionStore, runCheck } from "../src/conformance/index.js";
-import type { SessionStore } from "../src/index.js";
+import { conformanceChecks, describeSessionStore, runCheck } from "../src/index.js";
+import type { SessionStore } from "@session-store/core";
 import {
   CallersArrayStore,
   RacyRemoveStore,
@@ -12,8 +12,8 @@ import {
   TruncatingStore,
   ZeroTtlStore,
 } from "./fixtures/broken-stores.js";
-import type { Entry } from "./fixtures/reference-store.js";
-import { referenceOptions } from "./fixtures/reference-store.js";
+import type { ReferenceEntry as Entry } from "../src/reference-store.js";
+import { referenceOptions } from "../src/reference-store.js";
 
 // The suite passes a correct store...
 describeSessionStore(referenceOptions("reference"));

@@ -1,7 +1,8 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createIdHasher, hashedIds } from "../src/decorators/index.js";
-import { MapStore, nativeExpiryStore } from "./decorators-map-store.js";
+import { createIdHasher, hashedIds } from "@session-store/core";
+import { ReferenceStore as MapStore } from "../src/reference-store.js";
+import { nativeExpiryStore } from "./native-expiry-store.js";
 
 const secret = "a secret of at least sixteen bytes";
 const bytes = (...values: number[]) => new Uint8Array(values);

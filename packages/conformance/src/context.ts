@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { SessionStore } from "../session-store.js";
+import type { SessionStore } from "@session-store/core";
 import type { CheckContext, ConformanceOptions } from "./types.js";
 
 const DEFAULT_EXPIRY_SLACK_MS = 25;

@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { SessionStore } from "../session-store.js";
+import type { SessionStore } from "@session-store/core";
 import { expectBytes } from "./expect-bytes.js";
 import { dataFor, HOUR, newId, storeExpired } from "./support.js";
 import type { Check } from "./types.js";

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import { MAX_ID_BYTES, MAX_TTL_MS } from "../check-arguments.js";
-import type { SessionStore } from "../session-store.js";
+import { MAX_ID_BYTES, MAX_TTL_MS } from "@session-store/core";
+import type { SessionStore } from "@session-store/core";
 import { expectBytes } from "./expect-bytes.js";
 import { dataFor, HOUR, newId } from "./support.js";
 import type { Check, CheckContext } from "./types.js";

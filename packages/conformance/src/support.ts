@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { SessionStore } from "../session-store.js";
+import type { SessionStore } from "@session-store/core";
 import type { CheckContext } from "./types.js";
 
 /** A TTL no check outlives. */

@@ -27,3 +27,14 @@ export function checkBoolean(value: unknown, name: string): boolean {
   if (typeof value !== "boolean") throw new TypeError(`${name} must be a boolean`);
   return value;
 }
+
+/** The options argument of a constructor or factory: an object, else a `TypeError` naming `what`. */
+export function checkOptionsObject<T extends object>(options: T, what: string): T {
+  if (typeof options !== "object" || options === null) throw new TypeError(`${what} options must be an object`);
+  return options;
+}
+
+/** `check(value)` when the option was given, else `fallback`. */
+export function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => T): T | D {
+  return value === undefined ? fallback : check(value);
+}
