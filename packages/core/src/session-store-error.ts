@@ -1,4 +1,4 @@
-import { redact } from "./adapter/redact.js";
+import { safeCause, scrub } from "./safe-cause.js";
 import type { Operation } from "./session-store.js";
 
 /** What a `SessionStoreError` is about. */
@@ -6,14 +6,17 @@ export interface SessionStoreErrorOptions {
   /** The backend's short name, e.g. "redis". */
   readonly backend: string;
   readonly operation: Operation;
-  /** The driver's error, kept as-is for debugging. */
+  /** The driver's error; the error keeps a sanitized copy of it (see safe-cause.ts). */
   readonly cause?: unknown;
+  /** The id or owner the call was about, cut out of every message it carries. */
+  readonly subject?: string;
 }
 
 /**
  * Every backend failure rejects with this error. The message names the backend and
- * the operation; it never carries a password, a full connection string or session
- * data. The driver's error is kept as `cause`.
+ * the operation; neither it nor anything the error carries (`cause` chain, properties)
+ * holds a password, a connection string, a session id or session data: `cause` is a
+ * sanitized copy of the driver's error, with its class or name, code and message.
  */
 export class SessionStoreError extends Error {
   override readonly name = "SessionStoreError";
@@ -21,15 +24,16 @@ export class SessionStoreError extends Error {
   readonly operation: Operation;
 
   constructor(message: string, options: SessionStoreErrorOptions) {
-    super(`${options.backend} store: ${message}`, { cause: options.cause });
+    const { cause, subject } = options;
+    super(`${options.backend} store: ${scrub(message, subject)}`, cause === undefined ? undefined : { cause: safeCause(cause, subject) });
     this.backend = options.backend;
     this.operation = options.operation;
   }
 
   /** Wraps a driver's error; a `SessionStoreError` passes through unchanged. */
-  static from(cause: unknown, backend: string, operation: Operation): SessionStoreError {
+  static from(cause: unknown, backend: string, operation: Operation, subject?: string): SessionStoreError {
     if (cause instanceof SessionStoreError) return cause;
-    return new SessionStoreError(`${operation} failed: ${describeCause(cause)}`, { backend, operation, cause });
+    return new SessionStoreError(`${operation} failed: ${describeCause(cause)}`, { backend, operation, cause, subject });
   }
 
   /** The error for an operation called after `close()`. */
@@ -40,10 +44,9 @@ export class SessionStoreError extends Error {
 
 const MAX_CAUSE_LENGTH = 200;
 
-/** The driver's message with any credentials and connection strings cut out. */
+/** The driver's code and message, cut short; the constructor scrubs it. */
 function describeCause(cause: unknown): string {
-  const message = cause instanceof Error ? cause.message : String(cause);
+  const text = (cause instanceof Error ? cause.message : String(cause)).slice(0, MAX_CAUSE_LENGTH);
   const code = (cause as { code?: unknown } | null)?.code;
-  const text = redact(message).slice(0, MAX_CAUSE_LENGTH);
   return typeof code === "string" && !text.includes(code) ? `${code} ${text}` : text;
 }

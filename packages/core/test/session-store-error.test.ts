@@ -9,7 +9,7 @@ describe("SessionStoreError", () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe("SessionStoreError");
     expect(error.message).toBe("redis store: load failed: connect ECONNREFUSED 127.0.0.1:6379");
-    expect(error.cause).toBe(cause);
+    expect(error.cause).toMatchObject({ message: cause.message, code: "ECONNREFUSED" });
     expect(error.backend).toBe("redis");
     expect(error.operation).toBe("load");
   });

@@ -25,12 +25,13 @@ export function operationContexts(backend: string, timeoutMs: number): Readonly<
 /**
  * Runs one backend call so that it never hangs and never leaks a driver error:
  * it rejects with a `SessionStoreError` once `timeoutMs` has passed, and any error
- * the work throws becomes a `SessionStoreError` with the driver's error as `cause`.
+ * the work throws becomes a `SessionStoreError` with a sanitized copy of the driver's
+ * error as `cause`; `subject` (the call's id or owner) is cut out of every message.
  *
  * The work itself is not cancelled by the deadline; drivers keep their own timeouts
  * so that the abandoned call ends soon after.
  */
-export function runOperation<T>(context: OperationContext, work: () => Promise<T>): Promise<T> {
+export function runOperation<T>(context: OperationContext, work: () => Promise<T>, subject?: string): Promise<T> {
   const { backend, operation, timeoutMs } = context;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -50,7 +51,7 @@ export function runOperation<T>(context: OperationContext, work: () => Promise<T
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(SessionStoreError.from(error, backend, operation));
+        reject(SessionStoreError.from(error, backend, operation, subject));
       },
     );
   });
