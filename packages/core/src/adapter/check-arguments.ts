@@ -34,16 +34,41 @@ export function checkArguments(args: SessionArguments): number | undefined {
   return "ttlMs" in args ? checkTtl(args.ttlMs) : undefined;
 }
 
-function checkId(id: unknown): void {
-  if (typeof id !== "string") throw new TypeError(`session id must be a string, got ${describe(id)}`);
-  if (id.length === 0) throw new RangeError("session id must not be empty");
-  if (id.includes("\0")) throw new RangeError("session id must not contain a NUL character");
-  if (LONE_SURROGATE.test(id)) {
-    throw new RangeError("session id must be well-formed Unicode (it contains a lone surrogate)");
+/**
+ * Checks `store`'s options argument (`undefined` or an object) and returns its owner,
+ * which follows the rules of an id; `undefined` when there is none.
+ */
+export function checkStoreOptions(options: unknown): string | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`store options must be an object, got ${describe(options)}`);
   }
-  // A UTF-16 unit is at most 3 UTF-8 bytes, so short ids need no counting.
-  if (id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, "utf8") > MAX_ID_BYTES) {
-    throw new RangeError(`session id must be at most ${MAX_ID_BYTES} bytes in UTF-8`);
+  const { owner } = options as { owner?: unknown };
+  if (owner === undefined) return undefined;
+  checkIdentity(owner, "owner");
+  return owner as string;
+}
+
+/** Checks an owner given to `sessionsOf` / `removeSessionsOf`: the rules of an id. */
+export function checkOwner(owner: unknown): string {
+  checkIdentity(owner, "owner");
+  return owner as string;
+}
+
+function checkId(id: unknown): void {
+  checkIdentity(id, "session id");
+}
+
+function checkIdentity(value: unknown, what: string): void {
+  if (typeof value !== "string") throw new TypeError(`${what} must be a string, got ${describe(value)}`);
+  if (value.length === 0) throw new RangeError(`${what} must not be empty`);
+  if (value.includes("\0")) throw new RangeError(`${what} must not contain a NUL character`);
+  if (LONE_SURROGATE.test(value)) {
+    throw new RangeError(`${what} must be well-formed Unicode (it contains a lone surrogate)`);
+  }
+  // A UTF-16 unit is at most 3 UTF-8 bytes, so short values need no counting.
+  if (value.length * 3 > MAX_ID_BYTES && Buffer.byteLength(value, "utf8") > MAX_ID_BYTES) {
+    throw new RangeError(`${what} must be at most ${MAX_ID_BYTES} bytes in UTF-8`);
   }
 }
 

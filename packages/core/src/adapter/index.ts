@@ -4,7 +4,7 @@
  * in, redaction, and the patterns every store needs (close once, a resource made on
  * first use and retried after a failure, the optional background sweeper).
  */
-export { checkArguments, MAX_ID_BYTES, MAX_TTL_MS } from "./check-arguments.js";
+export { checkArguments, checkOwner, checkStoreOptions, MAX_ID_BYTES, MAX_TTL_MS } from "./check-arguments.js";
 export type { SessionArguments } from "./check-arguments.js";
 export { checkIdentifier } from "./check-identifier.js";
 export { checkBoolean, checkCount, checkOptionsObject, checkTimeout, optional } from "./check-options.js";
@@ -14,3 +14,4 @@ export { optionalSweeper } from "./optional-sweeper.js";
 export { redact } from "./redact.js";
 export { DEFAULT_OPERATION_TIMEOUT_MS, operationContexts, runOperation } from "./run-operation.js";
 export type { OperationContext } from "./run-operation.js";
+export { OrderedById } from "./ordered-by-id.js";
