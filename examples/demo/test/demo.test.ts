@@ -5,14 +5,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { resolveBackend } from "@session-store/testing";
+import { harness } from "@session-store/harness";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Browser, field } from "./browser.js";
 import type { DemoProcess } from "./demo-process.js";
 import { failedStart, startDemo } from "./demo-process.js";
 
 const demoDir = fileURLToPath(new URL("..", import.meta.url));
-const redis = await resolveBackend("redis");
+const redis = await harness("redis");
 const running: DemoProcess[] = [];
 let dataDir: string;
 
@@ -27,7 +27,10 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((demo) => demo.stop()));
 });
 
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dataDir, { recursive: true, force: true });
+  await redis.cleanup();
+});
 
 async function start(env: Record<string, string>): Promise<DemoProcess> {
   const demo = await startDemo(env);
@@ -81,8 +84,7 @@ describe("the demo app", () => {
   });
 
   it.skipIf(redis.skip !== undefined)(`keeps sessions in another backend through SESSION_STORE_URL${redis.skip ? ` (${redis.skip})` : ""}`, async () => {
-    const prefix = `demo_test_${process.pid}_${Date.now()}:`;
-    const env = { DATA_DIR: dataDir, SESSION_STORE_URL: `${redis.url}?prefix=${encodeURIComponent(prefix)}` };
+    const env = { DATA_DIR: dataDir, SESSION_STORE_URL: redis.storeUrl() };
     const browser = new Browser();
     const first = await start(env);
     expect(await signInAndVisit(browser, first.url, "Grace", 2)).toBe("2");

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import { createRequire } from "node:module";
+import { isMissingPackage } from "@session-store/core/adapter";
 import type { Store } from "express-session";
 
 type Require = (id: string) => unknown;
@@ -15,12 +16,8 @@ export function storeBase(load: Require = createRequire(import.meta.url)): typeo
   try {
     return (load("express-session") as { Store: typeof Store }).Store;
   } catch (error) {
-    if (!isMissing(error, "express-session")) throw error;
+    if (!isMissingPackage(error, "express-session")) throw error;
     return EventEmitter as unknown as typeof Store;
   }
 }
 
-function isMissing(error: unknown, name: string): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === "MODULE_NOT_FOUND" && typeof message === "string" && message.includes(`'${name}'`);
-}

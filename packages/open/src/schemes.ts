@@ -14,9 +14,12 @@ export interface StoreTarget {
 /** Options a URL's query string may carry, by name and type; any other parameter is the driver's. */
 type Params = Record<string, "string" | "number">;
 
-interface Scheme {
+/** A backend a store URL can name. */
+interface Backend {
   readonly backend: string;
   readonly exportName: string;
+  /** How its URLs start, as error messages show them; each one's scheme is the part before the colon. */
+  readonly urls: readonly string[];
   readonly params: Params;
   /** Whether other query parameters belong to the driver (kept in the URL) rather than being a mistake. */
   readonly driverParams: boolean;
@@ -24,80 +27,94 @@ interface Scheme {
   readonly options: (rest: string) => Record<string, unknown> | undefined;
 }
 
-const sqlite: Scheme = {
-  backend: "sqlite",
-  exportName: "SqliteStore",
-  params: { table: "string", sweepIntervalMs: "number" },
-  driverParams: false,
-  options: sqlitePath,
-};
-const postgres: Scheme = {
-  backend: "postgres",
-  exportName: "PostgresStore",
-  params: { table: "string", schema: "string", sweepIntervalMs: "number" },
-  driverParams: true,
-  options: (url) => (URL.canParse(url) ? { connection: url } : undefined),
-};
-const redis: Scheme = {
-  backend: "redis",
-  exportName: "RedisStore",
-  params: { prefix: "string" },
-  driverParams: true,
-  options: (url) => (URL.canParse(url) && new URL(url).hostname !== "" ? { url } : undefined),
-};
-const mongo: Scheme = {
-  backend: "mongo",
-  exportName: "MongoStore",
-  params: { collection: "string" },
-  driverParams: true,
-  // A host list ("a:1,b:2") is not a WHATWG URL, so only check that hosts are there.
-  options: (url) => (/^mongodb(\+srv)?:\/\/([^/?#@]*@)?[^/?#@]+([/?#]|$)/.test(url) ? { url } : undefined),
-};
-
-/** Schemes by name, without the colon. */
-export const SCHEMES: Readonly<Record<string, Scheme>> = {
-  memory: {
+/** Every backend `openStore` opens: the schemes, the parse and the messages all come from here. */
+const BACKENDS: readonly Backend[] = [
+  {
     backend: "memory",
     exportName: "MemoryStore",
+    urls: ["memory:"],
     params: {},
     driverParams: false,
     options: (rest) => (rest.toLowerCase() === "memory:" ? {} : undefined),
   },
-  sqlite,
-  postgres,
-  postgresql: postgres,
-  redis,
-  rediss: redis,
-  mongodb: mongo,
-  "mongodb+srv": mongo,
-};
+  {
+    backend: "sqlite",
+    exportName: "SqliteStore",
+    urls: ["sqlite:<path>"],
+    params: { table: "string", sweepIntervalMs: "number" },
+    driverParams: false,
+    options: sqlitePath,
+  },
+  {
+    backend: "postgres",
+    exportName: "PostgresStore",
+    urls: ["postgres://", "postgresql://"],
+    params: { table: "string", schema: "string", sweepIntervalMs: "number" },
+    driverParams: true,
+    options: (url) => (URL.canParse(url) ? { connection: url } : undefined),
+  },
+  {
+    backend: "redis",
+    exportName: "RedisStore",
+    urls: ["redis://", "rediss://"],
+    params: { prefix: "string" },
+    driverParams: true,
+    options: (url) => (URL.canParse(url) && new URL(url).hostname !== "" ? { url } : undefined),
+  },
+  {
+    backend: "mongo",
+    exportName: "MongoStore",
+    urls: ["mongodb://", "mongodb+srv://"],
+    params: { collection: "string" },
+    driverParams: true,
+    // A host list ("a:1,b:2") is not a WHATWG URL, so only check that hosts are there.
+    options: (url) => (/^mongodb(\+srv)?:\/\/([^/?#@]*@)?[^/?#@]+([/?#]|$)/.test(url) ? { url } : undefined),
+  },
+];
 
-/** How the schemes are written in URLs, for error messages. */
-export const SCHEME_LIST = "memory:, sqlite:<path>, postgres://, postgresql://, redis://, rediss://, mongodb://, mongodb+srv://";
+/** Backends by scheme, in lower case without the colon. */
+const BY_SCHEME: ReadonlyMap<string, Backend> = new Map(
+  BACKENDS.flatMap((spec) => spec.urls.map((url) => [url.slice(0, url.indexOf(":")), spec] as const)),
+);
 
 /**
- * Parses a store URL, or throws a `TypeError` that never quotes the URL (it may
- * carry a password). An unknown scheme is `undefined` for the caller to report.
+ * The target of a URL `openStore` can open. Throws a `TypeError` for a malformed URL
+ * and an `Error` naming the known schemes for an unknown one; neither quotes the URL
+ * (it may carry a password).
  */
+export function storeTarget(url: string): StoreTarget {
+  const { scheme, target } = readStoreUrl(url);
+  if (target) return target;
+  const known = BACKENDS.flatMap((spec) => spec.urls).join(", ");
+  throw new Error(`openStore: unknown scheme "${scheme}:" in the store URL; use one of ${known}`);
+}
+
+/** The same parse, an unknown scheme being `undefined` rather than an error. */
 export function parseStoreUrl(url: string): StoreTarget | undefined {
+  return readStoreUrl(url).target;
+}
+
+/** The URL's scheme, and its target when a backend has that scheme. */
+function readStoreUrl(url: string): { scheme: string; target: StoreTarget | undefined } {
   const scheme = schemeOf(url);
   if (scheme === undefined) throw malformed(`it does not start with a scheme such as "redis://" or "sqlite:"`);
-  const spec = SCHEMES[scheme];
-  if (!spec) return undefined;
+  const spec = BY_SCHEME.get(scheme);
+  if (!spec) return { scheme, target: undefined };
 
   const { rest, params } = takeParams(url, spec);
   const options = spec.options(rest);
   if (!options) throw malformed(`not a valid ${scheme}: URL`);
-  return {
+  const target = {
     backend: spec.backend,
     packageName: `@session-store/store-${spec.backend}`,
     exportName: spec.exportName,
     options: { ...options, ...params },
   };
+  return { scheme, target };
 }
 
 /** The URL's scheme in lower case, without the colon: letters, digits, "+", "-", "." only, so never a secret. */
-export function schemeOf(url: string): string | undefined {
+function schemeOf(url: string): string | undefined {
   return /^([a-z][a-z0-9+.-]{0,30}):/i.exec(url)?.[1]?.toLowerCase();
 }
 
@@ -105,7 +122,7 @@ export function schemeOf(url: string): string | undefined {
  * Splits our own query parameters off the URL. The others stay byte for byte
  * where they were, because the driver reads them (sslmode, authSource...).
  */
-function takeParams(url: string, spec: Scheme): { rest: string; params: Record<string, unknown> } {
+function takeParams(url: string, spec: Backend): { rest: string; params: Record<string, unknown> } {
   const queryAt = url.indexOf("?");
   if (queryAt === -1) return { rest: url, params: {} };
   const params: Record<string, unknown> = {};
@@ -150,7 +167,7 @@ function sqlitePath(rest: string): Record<string, unknown> | undefined {
   return { path: path === ":memory:" || isAbsolute(path) ? path : resolve(path) };
 }
 
-function unknownParam(name: string, spec: Scheme): TypeError {
+function unknownParam(name: string, spec: Backend): TypeError {
   const known = Object.keys(spec.params);
   const expected = known.length > 0 ? `it takes ${known.join(", ")}` : "it takes none";
   return malformed(`unknown query parameter "${name.slice(0, 40)}" for ${spec.backend}: ${expected}`);

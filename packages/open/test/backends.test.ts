@@ -3,17 +3,17 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { inspect } from "node:util";
 import type { SessionStore } from "@session-store/core";
+import { harness } from "@session-store/harness";
 import { MongoStore } from "@session-store/store-mongo";
 import { PostgresStore } from "@session-store/store-postgres";
 import { RedisStore } from "@session-store/store-redis";
 import { SqliteStore } from "@session-store/store-sqlite";
-import { resolveBackend } from "@session-store/testing";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../src/index.js";
 
-const redis = await resolveBackend("redis");
-const postgres = await resolveBackend("postgres");
-const runId = `open_test_${process.pid}_${Date.now()}`;
+const redis = await harness("redis");
+const postgres = await harness("postgres");
+const backends = [await harness("memory"), await harness("sqlite"), redis, postgres, await harness("mongo")];
 const data = new Uint8Array([7, 8, 9]);
 const dir = mkdtempSync(join(tmpdir(), "open-store-"));
 const opened: SessionStore[] = [];
@@ -39,7 +39,23 @@ async function expectSeparate(a: SessionStore, b: SessionStore): Promise<void> {
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((store) => store.close?.()));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await Promise.all(backends.map((backend) => backend.cleanup()));
+});
+
+describe.each(backends)("openStore on the harness's store URL for $name", (backend) => {
+  it.skipIf(backend.skip !== undefined)(`opens a store over the namespace the URL names${backend.skip ? ` (${backend.skip})` : ""}`, async () => {
+    const namespace = backend.newNamespace();
+    const store = await open(backend.storeUrl(namespace));
+    const other = await open(backend.storeUrl());
+    await store.store("id", data, 60_000);
+    expect(bytesOf(await store.load("id"))).toEqual([...data]);
+    expect(await other.load("id")).toBeUndefined();
+    // The backend itself holds the entry under that namespace (memory has no outside to look from).
+    if (backend.name !== "memory") expect((await backend.inspect(namespace, "id"))?.expiresInMs).toBeGreaterThan(50_000);
+  });
+});
 
 describe("openStore with options the store refuses", () => {
   it("rejects with the store's own error, which carries no credentials", async () => {
@@ -75,25 +91,16 @@ describe("openStore on sqlite:", () => {
 
 describe.skipIf(redis.skip !== undefined)(`openStore on redis://${redis.skip ? ` (${redis.skip})` : ""}`, () => {
   it("opens a RedisStore with ?prefix=", async () => {
-    const a = await open(`${redis.url}?prefix=${runId}_a:`);
-    const b = await open(`${redis.url}?prefix=${encodeURIComponent(`${runId}_b:`)}`);
+    const a = await open(`${redis.url}?prefix=${redis.newNamespace()}:`);
+    const b = await open(`${redis.url}?prefix=${encodeURIComponent(`${redis.newNamespace()}:`)}`);
     expect(a).toBeInstanceOf(RedisStore);
     await expectSeparate(a, b);
   });
 });
 
 describe.skipIf(postgres.skip !== undefined)(`openStore on postgres://${postgres.skip ? ` (${postgres.skip})` : ""}`, () => {
-  const tables = [`${runId}_a`, `${runId}_b`];
-
-  afterAll(async () => {
-    // Only the tables this run created.
-    const admin = new PostgresStore({ connection: postgres.url as string });
-    try {
-      for (const table of tables) await admin.pool.query(`DROP TABLE IF EXISTS "${table}"`);
-    } finally {
-      await admin.close();
-    }
-  });
+  // Dropped by the harness's cleanup, with every other namespace it handed out.
+  const tables = [postgres.newNamespace(), postgres.newNamespace()];
 
   it("opens a PostgresStore with ?table=, for postgres:// and postgresql://", async () => {
     const url = postgres.url as string;

@@ -1,6 +1,6 @@
-import type { Operation, SessionStore, Sweeper } from "@session-store/core";
-import { SessionStoreError, startSweeper } from "@session-store/core";
-import { checkArguments } from "@session-store/core/adapter";
+import type { SessionStore, Sweeper } from "@session-store/core";
+import { startSweeper } from "@session-store/core";
+import { checkArguments, CloseOnce } from "@session-store/core/adapter";
 import { Entry } from "./entry.js";
 import { ExpiryQueue } from "./expiry-queue.js";
 import type { MemoryStoreOptions } from "./options.js";
@@ -33,7 +33,7 @@ export class MemoryStore implements SessionStore {
   readonly #queue = new ExpiryQueue(this.#entries);
   readonly #maxSessions: number;
   readonly #janitor: Sweeper;
-  #closed = false;
+  readonly #closing = new CloseOnce(BACKEND);
 
   constructor(options?: MemoryStoreOptions) {
     const resolved = resolveMemoryStoreOptions(options);
@@ -48,7 +48,7 @@ export class MemoryStore implements SessionStore {
 
   async load(id: string): Promise<Uint8Array | undefined> {
     checkArguments({ id });
-    this.#checkOpen("load");
+    this.#closing.assertOpen("load");
     const entry = this.#entries.get(id);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= Date.now()) {
@@ -60,7 +60,7 @@ export class MemoryStore implements SessionStore {
 
   async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
     const ttl = checkArguments({ id, data, ttlMs });
-    this.#checkOpen("store");
+    this.#closing.assertOpen("store");
     const expiresAt = Date.now() + ttl;
     let entry = this.#entries.get(id);
     if (entry === undefined) {
@@ -80,7 +80,7 @@ export class MemoryStore implements SessionStore {
 
   async remove(id: string): Promise<boolean> {
     checkArguments({ id });
-    this.#checkOpen("remove");
+    this.#closing.assertOpen("remove");
     const entry = this.#entries.get(id);
     if (entry === undefined) return false;
     this.#delete(entry);
@@ -89,7 +89,7 @@ export class MemoryStore implements SessionStore {
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     const ttl = checkArguments({ id, ttlMs });
-    this.#checkOpen("touch");
+    this.#closing.assertOpen("touch");
     const entry = this.#entries.get(id);
     if (entry === undefined) return false;
     const now = Date.now();
@@ -104,7 +104,7 @@ export class MemoryStore implements SessionStore {
 
   /** Runs the janitor now: deletes every expired session and resolves how many. */
   async sweep(): Promise<number> {
-    this.#checkOpen("sweep");
+    this.#closing.assertOpen("sweep");
     const now = Date.now();
     let deleted = 0;
     for (let entry = this.#queue.popDue(now); entry !== undefined; entry = this.#queue.popDue(now)) {
@@ -116,9 +116,11 @@ export class MemoryStore implements SessionStore {
   }
 
   /** Stops the janitor and drops every session. Idempotent; later calls reject. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
+  close(): Promise<void> {
+    return this.#closing.close(() => this.#shutdown());
+  }
+
+  async #shutdown(): Promise<void> {
     this.#entries.clear();
     this.#queue.clear();
     await this.#janitor.stop();
@@ -137,9 +139,5 @@ export class MemoryStore implements SessionStore {
     this.#entries.delete(entry.id);
     // Its queue item may linger until it comes due: free the bytes now.
     entry.data = EMPTY;
-  }
-
-  #checkOpen(operation: Operation): void {
-    if (this.#closed) throw SessionStoreError.closed(BACKEND, operation);
   }
 }

@@ -1,4 +1,4 @@
-import { checkCount, checkTimeout } from "@session-store/core/adapter";
+import { checkCount, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
 
 /** How a `MemoryStore` behaves. Every option is optional. */
 export interface MemoryStoreOptions {
@@ -26,10 +26,9 @@ export const DEFAULT_JANITOR_INTERVAL_MS = 60_000;
 
 /** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
 export function resolveMemoryStoreOptions(options: MemoryStoreOptions = {}): ResolvedMemoryStoreOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("MemoryStore options must be an object");
-  const janitorIntervalMs =
-    options.janitorIntervalMs === undefined
-      ? DEFAULT_JANITOR_INTERVAL_MS
-      : checkTimeout(options.janitorIntervalMs, "janitorIntervalMs");
-  return { janitorIntervalMs, maxSessions: options.maxSessions === undefined ? Infinity : checkCount(options.maxSessions, "maxSessions") };
+  checkOptionsObject(options, "MemoryStore");
+  return {
+    janitorIntervalMs: optional(options.janitorIntervalMs, DEFAULT_JANITOR_INTERVAL_MS, (v) => checkTimeout(v, "janitorIntervalMs")),
+    maxSessions: optional(options.maxSessions, Infinity, (v) => checkCount(v, "maxSessions")),
+  };
 }

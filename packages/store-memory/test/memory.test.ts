@@ -4,12 +4,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import FlatQueue from "flatqueue";
 import { SessionStoreError } from "@session-store/core";
+import { HOUR } from "@session-store/harness";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MemoryStore } from "../src/index.js";
 import { Entry } from "../src/entry.js";
 import { ExpiryQueue } from "../src/expiry-queue.js";
 
-const HOUR = 3_600_000;
 const T0 = Date.UTC(2030, 0, 1);
 const bytes = (label: string) => new TextEncoder().encode(label);
 

@@ -9,5 +9,4 @@ export type {
 export { DEFAULT_COLLECTION, DEFAULT_SWEEP_BATCH_SIZE } from "./options.js";
 export type { SessionDocument } from "./document.js";
 export { MAX_DATA_BYTES, MAX_DOCUMENT_BYTES } from "./document.js";
-export type { ExpiryMode, IndexSpec } from "./schema.js";
-export { EXPIRY_INDEX_NAME, expiryIndex, mongoIndexCommand } from "./schema.js";
+export { mongoIndexCommand } from "./schema.js";

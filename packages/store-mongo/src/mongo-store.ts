@@ -2,8 +2,16 @@ import { MongoClient } from "mongodb";
 import type { Abortable, Collection, Db, FindOneAndDeleteOptions, FindOptions, UpdateOptions } from "mongodb";
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
 import type { OperationContext } from "@session-store/core/adapter";
-import { SessionStoreError, startSweeper } from "@session-store/core";
-import { checkArguments, operationContexts, redact, runOperation } from "@session-store/core/adapter";
+import { SessionStoreError } from "@session-store/core";
+import {
+  checkArguments,
+  CloseOnce,
+  LazyResource,
+  operationContexts,
+  optionalSweeper,
+  redact,
+  runOperation,
+} from "@session-store/core/adapter";
 import type { SessionDocument } from "./document.js";
 import { fromBinary, MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, toBinary } from "./document.js";
 import type { DatabaseSource, MongoStoreOptions, ResolvedMongoStoreOptions } from "./options.js";
@@ -37,9 +45,16 @@ export class MongoStore implements SessionStore {
   readonly #ownClient: MongoClient | undefined;
   readonly #mode: ExpiryMode;
   readonly #sweeper: Sweeper | undefined;
-  #connected: Promise<unknown> | undefined;
-  #indexReady: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
+  /**
+   * Connects until it succeeds once. The driver's own connect-on-first-command leaves
+   * a client whose first connection failed closed for good ("Topology is closed");
+   * calling `connect()` again opens a new topology, so the store recovers when the
+   * server comes back. After one success the driver reconnects by itself.
+   */
+  readonly #connection: LazyResource<unknown>;
+  /** The expiry index, created on first use; undefined with `createIndexes: false`. */
+  readonly #index: LazyResource<void> | undefined;
+  readonly #closing = new CloseOnce(BACKEND);
 
   constructor(options: MongoStoreOptions) {
     this.#options = resolveMongoStoreOptions(options);
@@ -49,14 +64,16 @@ export class MongoStore implements SessionStore {
     this.#ownClient = ownClient;
     this.#collection = db.collection<SessionDocument>(this.#options.collection);
     this.#mode = this.#options.sweepBatchSize === undefined ? "ttl" : "sweep";
+    this.#connection = new LazyResource(() => db.client.connect());
+    const { createIndexes, timeoutMs } = this.#options;
+    this.#index = createIndexes ? new LazyResource(() => createExpiryIndex(this.#collection, this.#mode, timeoutMs)) : undefined;
     if (this.#mode === "sweep") this.sweep = () => this.#sweep();
-    const intervalMs = this.#options.sweepIntervalMs;
-    this.#sweeper = intervalMs === undefined ? undefined : startSweeper({ sweep: () => this.#sweep() }, { intervalMs });
+    this.#sweeper = optionalSweeper({ sweep: () => this.#sweep() }, this.#options.sweepIntervalMs);
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
     checkArguments({ id });
-    this.#checkOpen("load");
+    this.#closing.assertOpen("load");
     return this.#run("load", async (signal) => {
       const options: FindOptions & Abortable = { projection: LOAD_PROJECTION, signal };
       const found = await this.#collection.findOne<{ data: unknown }>(liveFilter(id), options);
@@ -66,7 +83,7 @@ export class MongoStore implements SessionStore {
 
   async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
     const ttl = checkArguments({ id, data, ttlMs });
-    this.#checkOpen("store");
+    this.#closing.assertOpen("store");
     if (data.byteLength > MAX_DATA_BYTES) throw overLimit(data.byteLength);
     // Copied before the first await: the caller may reuse their array as soon as we return.
     const binary = toBinary(data);
@@ -79,7 +96,7 @@ export class MongoStore implements SessionStore {
 
   async remove(id: string): Promise<boolean> {
     checkArguments({ id });
-    this.#checkOpen("remove");
+    this.#closing.assertOpen("remove");
     return this.#run("remove", async (signal) => {
       const options: FindOneAndDeleteOptions & Abortable = { projection: REMOVE_PROJECTION, signal };
       // Driver 6+ resolves the deleted document itself, or null (no `{ value }` wrapper),
@@ -91,7 +108,7 @@ export class MongoStore implements SessionStore {
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     const ttl = checkArguments({ id, ttlMs });
-    this.#checkOpen("touch");
+    this.#closing.assertOpen("touch");
     return this.#run("touch", async (signal) => {
       const options: UpdateOptions & Abortable = { signal };
       const result = await this.#collection.updateOne(liveFilter(id), touchUpdate(ttl), options);
@@ -102,11 +119,10 @@ export class MongoStore implements SessionStore {
 
   /** Stops the sweeper and closes the client if the store opened it. Idempotent. */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
+    return this.#closing.close(() => this.#shutdown());
   }
 
-  async #close(): Promise<void> {
+  async #shutdown(): Promise<void> {
     await this.#sweeper?.stop();
     try {
       await this.#ownClient?.close();
@@ -117,19 +133,15 @@ export class MongoStore implements SessionStore {
 
   /** Batches of `sweepBatchSize` until one finds fewer; each batch is bounded by `timeoutMs`. */
   async #sweep(): Promise<number> {
-    this.#checkOpen("sweep");
+    this.#closing.assertOpen("sweep");
     const batchSize = this.#options.sweepBatchSize ?? 1;
     const now = await this.#run("sweep", (signal) => serverTime(this.#db, signal));
     let deleted = 0;
     for (;;) {
       const batch = await this.#run("sweep", (signal) => deleteExpiredBatch(this.#collection, now, batchSize, signal));
       deleted += batch.deleted;
-      if (batch.found < batchSize || this.#closing !== undefined) return deleted;
+      if (batch.found < batchSize || this.#closing.closed) return deleted;
     }
-  }
-
-  #checkOpen(operation: Operation): void {
-    if (this.#closing !== undefined) throw SessionStoreError.closed(BACKEND, operation);
   }
 
   /**
@@ -141,41 +153,15 @@ export class MongoStore implements SessionStore {
   #run<T>(operation: Operation, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const controller = new AbortController();
     return runOperation(this.#contexts[operation], async () => {
-      await this.#connect();
-      await this.#ensureIndex();
+      // Never (re)open a client once closing: a store-owned one would leak.
+      this.#closing.assertOpen("connect");
+      if (!this.#connection.ready) await this.#connection.get();
+      if (this.#index?.ready === false) await this.#index.get();
       return work(controller.signal);
     }).catch((error: unknown) => {
       controller.abort(error);
       throw error;
     });
-  }
-
-  /**
-   * Connects until it succeeds once. The driver's own connect-on-first-command leaves
-   * a client whose first connection failed closed for good ("Topology is closed");
-   * calling `connect()` again opens a new topology, so the store recovers when the
-   * server comes back. After one success the driver reconnects by itself.
-   */
-  #connect(): Promise<unknown> {
-    // Never (re)open a client once closing: a store-owned one would leak.
-    if (this.#closing !== undefined) return Promise.reject(SessionStoreError.closed(BACKEND, "connect"));
-    this.#connected ??= this.#db.client.connect().catch((error: unknown) => {
-      this.#connected = undefined;
-      throw error;
-    });
-    return this.#connected;
-  }
-
-  /** Creates the index once per store, on first use; a failed attempt is retried by the next call. */
-  #ensureIndex(): Promise<void> {
-    if (!this.#options.createIndexes) return Promise.resolve();
-    this.#indexReady ??= createExpiryIndex(this.#collection, this.#mode, this.#options.timeoutMs).catch(
-      (error: unknown) => {
-        this.#indexReady = undefined;
-        throw error;
-      },
-    );
-    return this.#indexReady;
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Db, MongoClient, MongoClientOptions } from "mongodb";
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core/adapter";
+import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
 
 /** Options shared by every way of giving the store a database. */
 export interface MongoStoreCommonOptions {
@@ -86,14 +86,14 @@ export interface ResolvedMongoStoreOptions {
 
 /** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
 export function resolveMongoStoreOptions(options: MongoStoreOptions): ResolvedMongoStoreOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("MongoStore options must be an object");
+  checkOptionsObject(options, "MongoStore");
   const sweep = optional(options.sweep, false, (value) => checkBoolean(value, "sweep"));
   if (!sweep && (options.sweepBatchSize !== undefined || options.sweepIntervalMs !== undefined)) {
     throw new TypeError("sweepBatchSize and sweepIntervalMs need `sweep: true` (by default the TTL index expires sessions)");
   }
   return {
     source: resolveSource(options),
-    collection: checkIdentifier(options.collection ?? DEFAULT_COLLECTION, "collection"),
+    collection: optional(options.collection, DEFAULT_COLLECTION, (value) => checkIdentifier(value, "collection")),
     createIndexes: optional(options.createIndexes, true, (value) => checkBoolean(value, "createIndexes")),
     timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (value) => checkTimeout(value, "timeoutMs")),
     sweepBatchSize: sweep ? optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (value) => checkCount(value, "sweepBatchSize")) : undefined,
@@ -138,8 +138,3 @@ function checkDatabaseName(name: unknown): string {
   }
   return name;
 }
-
-function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => T): T | D {
-  return value === undefined ? fallback : check(value);
-}
-

@@ -3,21 +3,19 @@ import { Binary, MongoClient } from "mongodb";
 import type { Document } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MAX_ID_BYTES, SessionStoreError } from "@session-store/core";
-import { resolveBackend } from "@session-store/testing";
+import { harness, HOUR, settle } from "@session-store/harness";
 import type { MongoStoreOptions } from "../src/index.js";
-import { EXPIRY_INDEX_NAME, MAX_DATA_BYTES, MongoStore } from "../src/index.js";
+import { MAX_DATA_BYTES, MongoStore } from "../src/index.js";
+import { EXPIRY_INDEX_NAME } from "../src/internal.js";
 import { LOAD_PROJECTION, liveFilter } from "../src/queries.js";
-import { newCollection, rejectionOf } from "./support.js";
 
-const backend = await resolveBackend("mongo");
-const HOUR = 3_600_000;
+const backend = await harness("mongo");
 
 describe.skipIf(backend.skip !== undefined)(
   backend.skip === undefined ? "against a MongoDB server" : `against a MongoDB server (skipped: ${backend.skip})`,
   () => {
     const url = backend.url as string;
     let client: MongoClient;
-    const collections = new Set<string>();
     const stores: MongoStore[] = [];
 
     beforeAll(() => {
@@ -25,16 +23,12 @@ describe.skipIf(backend.skip !== undefined)(
     });
     afterAll(async () => {
       await Promise.allSettled(stores.map((store) => store.close()));
-      for (const collection of collections) await client.db().collection(collection).drop();
+      await backend.cleanup();
       await client.close();
     });
 
     /** A collection of its own for one test, dropped after the file. */
-    function fresh(): string {
-      const name = newCollection();
-      collections.add(name);
-      return name;
-    }
+    const fresh = () => backend.newNamespace();
 
     function open(options: MongoStoreOptions): MongoStore {
       const store = new MongoStore(options);
@@ -87,7 +81,7 @@ describe.skipIf(backend.skip !== undefined)(
     it("an existing index on expiresAt with other options fails with a clear error; createIndexes: false uses it", async () => {
       const collection = fresh();
       await client.db().collection(collection).createIndex({ expiresAt: 1 }, { expireAfterSeconds: 3_600 });
-      const { error } = await rejectionOf(() => open({ url, collection }).store("id", Uint8Array.from([1]), HOUR));
+      const { error } = await settle(open({ url, collection }).store("id", Uint8Array.from([1]), HOUR));
       expect(error).toBeInstanceOf(SessionStoreError);
       expect((error as SessionStoreError).operation).toBe("setup");
       expect((error as Error).message).toMatch(/already has an index on \{ expiresAt: 1 \}/);
@@ -168,7 +162,7 @@ describe.skipIf(backend.skip !== undefined)(
     it("refuses to write through an unacknowledged write concern (w: 0)", async () => {
       const own = new MongoClient(url, { writeConcern: { w: 0 } });
       const store = new MongoStore({ client: own, collection: fresh(), createIndexes: false });
-      const { error } = await rejectionOf(() => store.store("id", Uint8Array.from([1]), HOUR));
+      const { error } = await settle(store.store("id", Uint8Array.from([1]), HOUR));
       expect(error).toBeInstanceOf(SessionStoreError);
       expect((error as Error).message).toMatch(/not acknowledged/);
       await own.close();

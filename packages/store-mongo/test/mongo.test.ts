@@ -3,19 +3,14 @@ import { MongoClient } from "mongodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_ID_BYTES, SessionStoreError } from "@session-store/core";
 import type { MongoStoreOptions } from "../src/index.js";
-import {
-  expiryIndex,
-  MAX_DATA_BYTES,
-  MAX_DOCUMENT_BYTES,
-  mongoIndexCommand,
-  MongoStore,
-} from "../src/index.js";
+import { MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, mongoIndexCommand, MongoStore } from "../src/index.js";
+import { expiryIndex } from "../src/internal.js";
 import { fromBinary, toBinary } from "../src/document.js";
 import { liveFilter, storeUpdate, touchUpdate } from "../src/queries.js";
-import type { SilentServer } from "./support.js";
-import { closedPortUrl, rejectionOf, startSilentServer } from "./support.js";
+import type { TcpProxy } from "@session-store/harness";
+import { freePort, HOUR, settle } from "@session-store/harness";
+import { startSilentServer } from "./support.js";
 
-const HOUR = 3_600_000;
 /** The bound the unreachable-server tests give each call, and the scheduling slack a loaded 2-core machine may add. */
 const TIMEOUT_MS = 500;
 const SLACK_MS = 2_000;
@@ -187,30 +182,31 @@ describe("options", () => {
 });
 
 describe("the 16 MiB document limit", () => {
-  let server: SilentServer;
+  let server: TcpProxy;
   let store: MongoStore;
   beforeAll(async () => {
-    server = await startSilentServer();
-    store = new MongoStore({ url: server.url, timeoutMs: TIMEOUT_MS });
+    const silent = await startSilentServer();
+    server = silent.server;
+    store = new MongoStore({ url: silent.url, timeoutMs: TIMEOUT_MS });
   });
   afterAll(async () => {
     await store.close();
-    await server.close();
+    await server.stop();
   });
 
   it("data over the limit rejects with a SessionStoreError naming it, before anything is sent", async () => {
     for (const size of [MAX_DATA_BYTES + 1, 20 * 1024 * 1024]) {
-      const { error } = await rejectionOf(() => store.store("id", new Uint8Array(size), HOUR));
+      const { error } = await settle(store.store("id", new Uint8Array(size), HOUR));
       expect(error).toBeInstanceOf(SessionStoreError);
       expect((error as Error).message).toMatch(/limit/);
       expect((error as Error).message).toContain(`${MAX_DATA_BYTES} bytes`);
       expect((error as Error).message).toContain("16 MiB");
     }
-    expect(server.connections(), "connections the store opened").toBe(0);
+    expect(server.connections().accepted, "connections the store opened").toBe(0);
   });
 
   it("data of exactly the limit is sent (here it times out instead)", async () => {
-    const { error } = await rejectionOf(() => store.store("id", new Uint8Array(MAX_DATA_BYTES), HOUR));
+    const { error } = await settle(store.store("id", new Uint8Array(MAX_DATA_BYTES), HOUR));
     expect(error).toBeInstanceOf(SessionStoreError);
     expect((error as Error).message).not.toMatch(/limit/);
   });
@@ -219,15 +215,16 @@ describe("the 16 MiB document limit", () => {
 describe("an unreachable server", () => {
   const unhandled: unknown[] = [];
   const onUnhandled = (reason: unknown) => unhandled.push(reason);
-  let silent: SilentServer;
+  let silent: { server: TcpProxy; url: string };
   let refusedUrl: string;
   beforeAll(async () => {
     process.on("unhandledRejection", onUnhandled);
     silent = await startSilentServer();
-    refusedUrl = await closedPortUrl("admin:hunter2@");
+    // A port the OS just gave out and took back: nothing listens on it.
+    refusedUrl = `mongodb://admin:hunter2@127.0.0.1:${await freePort()}/test`;
   });
   afterAll(async () => {
-    await silent.close();
+    await silent.server.stop();
     process.off("unhandledRejection", onUnhandled);
     expect(unhandled).toEqual([]);
   });
@@ -243,13 +240,13 @@ describe("an unreachable server", () => {
     if (store.sweep) calls.push(["sweep", () => (store.sweep as () => Promise<number>)()]);
     for (let round = 1; round <= 2; round += 1) {
       for (const [operation, call] of calls) {
-        const { error, elapsedMs } = await rejectionOf(call);
+        const { error, ms } = await settle(call());
         expect(error, `${operation}, round ${round}`).toBeInstanceOf(SessionStoreError);
         expect((error as SessionStoreError).operation).toMatch(new RegExp(`^(${operation}|setup)$`));
         expect((error as Error).message).not.toContain("hunter2");
         // A client whose first connect failed must be connected again, not left closed for good.
         expect((error as Error).message).not.toMatch(/topology is closed/i);
-        expect(elapsedMs, `${operation}, round ${round}: ms`).toBeLessThan(TIMEOUT_MS + SLACK_MS);
+        expect(ms, `${operation}, round ${round}: ms`).toBeLessThan(TIMEOUT_MS + SLACK_MS);
       }
     }
   }
@@ -270,11 +267,11 @@ describe("an unreachable server", () => {
     // The driver gives up before the store's deadline, so each call sees its own connect attempt end.
     const clientOptions = { serverSelectionTimeoutMS: 200, connectTimeoutMS: 200 };
     const store = new MongoStore({ url: silent.url, timeoutMs: TIMEOUT_MS, clientOptions });
-    const before = silent.connections();
+    const before = silent.server.connections().accepted;
     for (let attempt = 1; attempt <= 3; attempt += 1) {
-      const { error } = await rejectionOf(() => store.load("id"));
+      const { error } = await settle(store.load("id"));
       expect((error as Error).message, `attempt ${attempt}`).toMatch(/load failed: .*server selection/i);
-      expect(silent.connections(), `connections after attempt ${attempt}`).toBeGreaterThanOrEqual(before + attempt);
+      expect(silent.server.connections().accepted, `connections after attempt ${attempt}`).toBeGreaterThanOrEqual(before + attempt);
     }
     await store.close();
   });

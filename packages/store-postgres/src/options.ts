@@ -1,5 +1,5 @@
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core/adapter";
+import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
 import type pg from "pg";
 
 /** How a `PostgresStore` is set up. Give exactly one of `pool` and `connection`. */
@@ -10,7 +10,7 @@ export interface PostgresStoreOptions {
   readonly connection?: string | pg.PoolConfig;
   /** Schema of the table. Default "public". Created with the table unless it is "public". */
   readonly schema?: string;
-  /** Table name. Default "session_store". */
+  /** Table name. Default "sessions". */
   readonly table?: string;
   /** Create the schema, table and index on first use (idempotent, safe across processes). Default true. */
   readonly createSchema?: boolean;
@@ -27,7 +27,7 @@ export interface PostgresStoreOptions {
 }
 
 /** The options after checks and defaults. */
-export interface ResolvedOptions {
+export interface ResolvedPostgresStoreOptions {
   readonly schema: string;
   readonly table: string;
   readonly createSchema: boolean;
@@ -38,7 +38,7 @@ export interface ResolvedOptions {
 }
 
 export const DEFAULT_SCHEMA = "public";
-export const DEFAULT_TABLE = "session_store";
+export const DEFAULT_TABLE = "sessions";
 export const DEFAULT_SWEEP_BATCH_SIZE = 1000;
 export const DEFAULT_APPLICATION_NAME = "session-store";
 
@@ -46,8 +46,8 @@ export const DEFAULT_APPLICATION_NAME = "session-store";
 const MAX_SWEEP_BATCH_SIZE = 100_000;
 
 /** Checks the options and fills in the defaults. Throws TypeError/RangeError on a bad value. */
-export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("PostgresStore options must be an object");
+export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
+  checkOptionsObject(options, "PostgresStore");
   const hasPool = options.pool !== undefined;
   const hasConnection = options.connection !== undefined;
   if (hasPool === hasConnection) {
@@ -61,14 +61,13 @@ export function resolveOptions(options: PostgresStoreOptions): ResolvedOptions {
     throw new TypeError("`connection` must be a connection string or a pg pool config");
   }
   return {
-    schema: checkIdentifier(options.schema ?? DEFAULT_SCHEMA, "schema"),
-    table: checkIdentifier(options.table ?? DEFAULT_TABLE, "table"),
-    createSchema: checkBoolean(options.createSchema ?? true, "createSchema"),
-    unlogged: checkBoolean(options.unlogged ?? false, "unlogged"),
-    sweepIntervalMs:
-      options.sweepIntervalMs === undefined ? undefined : checkTimeout(options.sweepIntervalMs, "sweepIntervalMs"),
-    sweepBatchSize: checkBatchSize(options.sweepBatchSize ?? DEFAULT_SWEEP_BATCH_SIZE),
-    timeoutMs: checkTimeout(options.timeoutMs ?? DEFAULT_OPERATION_TIMEOUT_MS),
+    schema: optional(options.schema, DEFAULT_SCHEMA, (v) => checkIdentifier(v, "schema")),
+    table: optional(options.table, DEFAULT_TABLE, (v) => checkIdentifier(v, "table")),
+    createSchema: optional(options.createSchema, true, (v) => checkBoolean(v, "createSchema")),
+    unlogged: optional(options.unlogged, false, (v) => checkBoolean(v, "unlogged")),
+    sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
+    sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, checkBatchSize),
+    timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (v) => checkTimeout(v, "timeoutMs")),
   };
 }
 
@@ -89,7 +88,7 @@ export function ownedPoolConfig(options: PostgresStoreOptions, timeoutMs: number
   };
 }
 
-function checkBatchSize(value: unknown): number {
+function checkBatchSize(value: number): number {
   const size = checkCount(value, "sweepBatchSize");
   if (size > MAX_SWEEP_BATCH_SIZE) throw new RangeError(`sweepBatchSize must be at most ${MAX_SWEEP_BATCH_SIZE}, got ${size}`);
   return size;

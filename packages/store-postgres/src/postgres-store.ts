@@ -1,10 +1,9 @@
-import { SessionStoreError, startSweeper } from "@session-store/core";
-import { checkArguments, operationContexts, runOperation } from "@session-store/core/adapter";
+import { checkArguments, CloseOnce, LazyResource, operationContexts, optionalSweeper, runOperation } from "@session-store/core/adapter";
 import type { Operation, SweepableStore, Sweeper } from "@session-store/core";
 import type { OperationContext } from "@session-store/core/adapter";
 import pg from "pg";
-import { ownedPoolConfig, resolveOptions } from "./options.js";
-import type { PostgresStoreOptions, ResolvedOptions } from "./options.js";
+import { ownedPoolConfig, resolvePostgresStoreOptions } from "./options.js";
+import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from "./options.js";
 import { lockedSchemaSql } from "./schema.js";
 import { statementsFor } from "./statements.js";
 import { sweepExpired } from "./sweep.js";
@@ -26,12 +25,12 @@ export class PostgresStore implements SweepableStore {
   /** The pool every statement runs on: the caller's, or the store's own. */
   readonly pool: pg.Pool;
   readonly #ownsPool: boolean;
-  readonly #options: ResolvedOptions;
+  readonly #options: ResolvedPostgresStoreOptions;
   readonly #statements: Statements;
   readonly #sweeper: Sweeper | undefined;
-  #schemaCreated: boolean;
-  #schemaCreating: Promise<void> | undefined;
-  #closing: Promise<void> | undefined;
+  /** The DDL, run once before the first statement; undefined with `createSchema: false`. */
+  readonly #schema: LazyResource<unknown> | undefined;
+  readonly #closing = new CloseOnce(BACKEND);
   /** A caller's pool gets pg's client-side reply timeout per query; the store's own has it in its config. */
   readonly #queryTimeout: number | undefined;
   /** The deadline context of each operation, made once rather than per call. */
@@ -40,9 +39,8 @@ export class PostgresStore implements SweepableStore {
   #drained: (() => void) | undefined;
 
   constructor(options: PostgresStoreOptions) {
-    this.#options = resolveOptions(options);
+    this.#options = resolvePostgresStoreOptions(options);
     this.#statements = statementsFor(this.#options, this.#options.sweepBatchSize);
-    this.#schemaCreated = !this.#options.createSchema;
     const { timeoutMs } = this.#options;
     this.#contexts = operationContexts(BACKEND, timeoutMs);
     if (options.pool) {
@@ -58,8 +56,8 @@ export class PostgresStore implements SweepableStore {
       // The next call simply opens a new connection.
       this.pool.on("error", () => {});
     }
-    const { sweepIntervalMs } = this.#options;
-    this.#sweeper = sweepIntervalMs === undefined ? undefined : startSweeper(this, { intervalMs: sweepIntervalMs });
+    this.#schema = this.#options.createSchema ? new LazyResource(() => this.#createSchema()) : undefined;
+    this.#sweeper = optionalSweeper(this, this.#options.sweepIntervalMs);
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
@@ -99,14 +97,13 @@ export class PostgresStore implements SweepableStore {
       batchSize: this.#options.sweepBatchSize,
       run: (statement, values) => this.#run("sweep", statement, values),
       // A close() in the middle ends the sweep at a statement boundary rather than failing it.
-      stopping: () => this.#closing !== undefined,
+      stopping: () => this.#closing.closed,
     });
   }
 
   /** Stops the sweeper, lets calls in flight settle, and ends the pool if the store opened it. */
   close(): Promise<void> {
-    this.#closing ??= this.#shutdown();
-    return this.#closing;
+    return this.#closing.close(() => this.#shutdown());
   }
 
   async #shutdown(): Promise<void> {
@@ -120,15 +117,17 @@ export class PostgresStore implements SweepableStore {
    * needed, counted as in flight until it settles so that close() can wait for it.
    */
   async #run(operation: Operation, statement: Statement, values: unknown[]): Promise<pg.QueryArrayResult> {
-    if (this.#closing) throw SessionStoreError.closed(BACKEND, operation);
+    this.#closing.assertOpen(operation);
     // pg copies every query config property by property: leave out what the pool already has.
     const query: TimedQuery =
       this.#queryTimeout === undefined
         ? { name: statement.name, text: statement.text, values, rowMode: "array" }
         : { name: statement.name, text: statement.text, values, rowMode: "array", query_timeout: this.#queryTimeout };
-    const work = this.#schemaCreated
-      ? () => this.pool.query(query)
-      : () => this.#createSchema().then(() => this.pool.query(query));
+    const schema = this.#schema;
+    const work =
+      schema === undefined || schema.ready
+        ? () => this.pool.query(query)
+        : () => schema.get().then(() => this.pool.query(query));
     this.#inFlight += 1;
     try {
       return await runOperation(this.#contexts[operation], work);
@@ -138,19 +137,8 @@ export class PostgresStore implements SweepableStore {
     }
   }
 
-  /** Runs the DDL once per store; a failed attempt is forgotten so the next call tries again. */
-  #createSchema(): Promise<void> {
-    this.#schemaCreating ??= this.pool
-      .query({ text: lockedSchemaSql(this.#options), query_timeout: this.#queryTimeout } as pg.QueryConfig)
-      .then(
-        () => {
-          this.#schemaCreated = true;
-        },
-        (error: unknown) => {
-          this.#schemaCreating = undefined;
-          throw error;
-        },
-      );
-    return this.#schemaCreating;
+  /** The DDL under its advisory lock (see schema.ts); `#schema` runs it once, again after a failure. */
+  #createSchema(): Promise<unknown> {
+    return this.pool.query({ text: lockedSchemaSql(this.#options), query_timeout: this.#queryTimeout } as pg.QueryConfig);
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { checkIdentifier } from "@session-store/core/adapter";
+import { checkIdentifier, quoteIdentifier } from "@session-store/core/adapter";
 import { DEFAULT_SCHEMA, DEFAULT_TABLE } from "./options.js";
 
 /** Where the sessions live. Both names are checked identifiers (see `checkIdentifier`). */
@@ -19,17 +19,9 @@ export interface SchemaSqlOptions {
 const MAX_IDENTIFIER_LENGTH = 63;
 const INDEX_SUFFIX = "_expires_at_idx";
 
-/**
- * Quotes a name that `checkIdentifier` accepted. Quoting keeps its case and lets
- * reserved words through; the check is what keeps quotes (and so SQL) out of it.
- */
-export function quoteIdentifier(name: string): string {
-  return `"${name}"`;
-}
-
 /** `"schema"."table"`. */
 export function qualifiedName({ schema, table }: TableName): string {
-  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+  return `${quoteIdentifier(schema, "schema")}.${quoteIdentifier(table, "table")}`;
 }
 
 /** The expiry index's name: `<table>_expires_at_idx`, or a shortened form with a hash that stays unique. */
@@ -49,7 +41,7 @@ export function schemaSql(options: SchemaSqlOptions = {}): string {
     table: checkIdentifier(options.table ?? DEFAULT_TABLE, "table"),
   };
   const lines: string[] = [];
-  if (name.schema !== DEFAULT_SCHEMA) lines.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)};`);
+  if (name.schema !== DEFAULT_SCHEMA) lines.push(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema, "schema")};`);
   lines.push(
     `CREATE ${options.unlogged ? "UNLOGGED " : ""}TABLE IF NOT EXISTS ${qualifiedName(name)} (`,
     "  id text PRIMARY KEY,",

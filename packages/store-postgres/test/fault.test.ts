@@ -1,10 +1,9 @@
-import { createServer } from "node:net";
-import type { AddressInfo, Server, Socket } from "node:net";
 import { SessionStoreError } from "@session-store/core";
+import { freePort, HOUR, settle, startTcpProxy, waitFor } from "@session-store/harness";
 import pg from "pg";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PostgresStore } from "../src/index.js";
-import { adminPool, backend, Created, HOUR, settle, uniqueAppName, url, waitFor } from "./support.js";
+import { adminPool, backend, uniqueAppName, url } from "./support.js";
 
 const TIMEOUT_MS = 800;
 /** How late a timer may fire on a loaded two-core machine. */
@@ -40,12 +39,11 @@ describe.skipIf(backend.skip !== undefined)(
   backend.skip ? `postgres faults (skipped: ${backend.skip})` : "postgres faults",
   () => {
     const admin = adminPool();
-    const created = new Created();
-    const schema = created.schema();
+    const schema = backend.newNamespace();
     let tables = 0;
 
     afterAll(async () => {
-      await created.drop(admin);
+      await backend.cleanup();
       await admin.end();
     });
 
@@ -122,7 +120,8 @@ describe.skipIf(backend.skip !== undefined)(
     });
 
     it("rejects every call with a SessionStoreError within the bound when nothing listens on the port", async () => {
-      const port = await closedPort();
+      // A port the OS just gave out and took back: nothing listens on it.
+      const port = await freePort();
       const secret = "hunter2-secret";
       const store = new PostgresStore({ connection: `postgres://someone:${secret}@127.0.0.1:${port}/db`, timeoutMs: TIMEOUT_MS });
       try {
@@ -139,7 +138,7 @@ describe.skipIf(backend.skip !== undefined)(
     });
 
     it("rejects every call within the bound against a server that accepts and never answers, and lets go of its sockets", async () => {
-      const blackhole = await startBlackhole();
+      const blackhole = await startTcpProxy({ host: "127.0.0.1", port: await freePort() }, "blackhole");
       const store = new PostgresStore({ connection: `postgres://someone@127.0.0.1:${blackhole.port}/db`, timeoutMs: TIMEOUT_MS });
       try {
         const results = await Promise.all(everyOperation(store).map(async ([operation, call]) => ({ operation, ...(await settle(call())) })));
@@ -149,9 +148,9 @@ describe.skipIf(backend.skip !== undefined)(
           expect(ms, operation).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
           expect(ms, operation).toBeLessThan(TIMEOUT_MS + TIMER_SLACK_MS);
         }
-        expect(blackhole.accepted()).toBeGreaterThan(0);
+        expect(blackhole.connections().accepted).toBeGreaterThan(0);
         // pg's own connect timeout (the same bound) ends the abandoned attempts.
-        await waitFor("the abandoned connections to close", () => blackhole.open() === 0, TIMEOUT_MS + 5_000);
+        await waitFor("the abandoned connections to close", () => blackhole.connections().open === 0, TIMEOUT_MS + 5_000);
         const closing = await settle(store.close());
         expect(closing.error).toBeUndefined();
       } finally {
@@ -161,105 +160,28 @@ describe.skipIf(backend.skip !== undefined)(
     });
 
     it("works again, without a restart, once the server is reachable again", async () => {
-      const proxy = await startProxy(new URL(url));
+      const target = new URL(url);
+      const proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
       const proxied = new URL(url);
       proxied.port = String(proxy.port);
       const store = new PostgresStore({ connection: proxied.href, schema, table: `t${++tables}`, timeoutMs: TIMEOUT_MS, applicationName: uniqueAppName("proxy") });
       try {
         await store.store("a", bytes("x"), HOUR);
-        await proxy.down();
+        // Down: new connections refused, the open ones cut.
+        proxy.mode("refuse");
+        proxy.dropConnections();
         for (const [operation, call] of everyOperation(store)) {
           const { error, ms } = await settle(call());
           expect(error, operation).toBeInstanceOf(SessionStoreError);
           expect(ms, operation).toBeLessThan(TIMEOUT_MS + TIMER_SLACK_MS);
         }
-        await proxy.up();
+        proxy.mode("pass");
         expect(new TextDecoder().decode(await store.load("a"))).toBe("x");
         expect(await store.touch("a", HOUR)).toBe(true);
       } finally {
         await store.close();
-        await proxy.down();
+        await proxy.stop();
       }
     });
   },
 );
-
-/** A loopback port nothing listens on: one the OS just gave out and took back. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function listen(server: Server, port = 0): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-/** A TCP server on a loopback port that accepts connections and never says a word. */
-async function startBlackhole() {
-  const sockets = new Set<Socket>();
-  let accepted = 0;
-  const server = createServer((socket) => {
-    accepted += 1;
-    sockets.add(socket);
-    socket.on("error", () => undefined);
-    socket.on("close", () => sockets.delete(socket));
-    // Read and drop what the client sends, so its hang-up is seen; never answer.
-    socket.resume();
-  });
-  const port = await listen(server);
-  return {
-    port,
-    accepted: () => accepted,
-    open: () => sockets.size,
-    stop: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-/** A loopback TCP proxy to the real server that can be taken down (refusing, connections cut) and brought back on its port. */
-async function startProxy(target: URL) {
-  const sockets = new Set<Socket>();
-  const { connect } = await import("node:net");
-  const handle = (client: Socket) => {
-    const upstream = connect(Number(target.port || 5432), target.hostname);
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on("error", () => undefined);
-      socket.on("close", () => {
-        sockets.delete(socket);
-        client.destroy();
-        upstream.destroy();
-      });
-    }
-    client.pipe(upstream).pipe(client);
-  };
-  let server = createServer(handle);
-  const port = await listen(server);
-  let running = true;
-  return {
-    port,
-    down: async () => {
-      if (!running) return;
-      running = false;
-      for (const socket of sockets) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-    up: async () => {
-      server = createServer(handle);
-      await listen(server, port);
-      running = true;
-    },
-  };
-}

@@ -1,9 +1,11 @@
 import { SessionStoreError } from "@session-store/core";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { DEFAULT_APPLICATION_NAME, expiryIndexName, PostgresStore, schemaSql, statementsFor } from "../src/index.js";
+import { DEFAULT_APPLICATION_NAME, PostgresStore, schemaSql } from "../src/index.js";
+import { expiryIndexName, statementsFor } from "../src/internal.js";
 import type { PostgresStoreOptions } from "../src/index.js";
-import { adminPool, backend, Created, HOUR, inspectRow, ownedStore, uniqueAppName, url, waitFor } from "./support.js";
+import { HOUR, waitFor } from "@session-store/harness";
+import { adminPool, backend, ownedStore, uniqueAppName, url } from "./support.js";
 
 const skipped = (name: string) => (backend.skip ? `${name} (skipped: ${backend.skip})` : name);
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -52,12 +54,12 @@ describe("options (checked before any I/O)", () => {
   it("exports the DDL as text, quoted, with the expiry index", () => {
     expect(schemaSql()).toBe(
       [
-        'CREATE TABLE IF NOT EXISTS "public"."session_store" (',
+        'CREATE TABLE IF NOT EXISTS "public"."sessions" (',
         "  id text PRIMARY KEY,",
         "  data bytea NOT NULL,",
         "  expires_at timestamptz NOT NULL",
         ");",
-        'CREATE INDEX IF NOT EXISTS "session_store_expires_at_idx" ON "public"."session_store" (expires_at);',
+        'CREATE INDEX IF NOT EXISTS "sessions_expires_at_idx" ON "public"."sessions" (expires_at);',
         "",
       ].join("\n"),
     );
@@ -78,8 +80,8 @@ describe("options (checked before any I/O)", () => {
 
 describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clock and sweep"), () => {
   const admin = adminPool();
-  const created = new Created();
-  const schema = created.schema();
+  const schema = backend.newNamespace();
+  const remaining = async (table: string, id: string) => (await backend.inspect(`${schema}.${table}`, id))?.expiresInMs ?? Number.NaN;
   let tables = 0;
   const newTable = () => `t${++tables}`;
   const stores: PostgresStore[] = [];
@@ -91,7 +93,7 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
 
   afterAll(async () => {
     await Promise.all(stores.map((store) => store.close()));
-    await created.drop(admin);
+    await backend.cleanup();
     await admin.end();
   });
 
@@ -167,7 +169,7 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
 
     it("is created once when many processes start on a fresh schema and table at the same moment", async () => {
       for (let round = 0; round < 3; round++) {
-        const freshSchema = created.schema("ss_race");
+        const freshSchema = backend.newNamespace();
         const racers = Array.from({ length: 8 }, () => open({ schema: freshSchema, table: "sessions", max: 1 }));
         const results = await Promise.allSettled(racers.map((store, i) => store.store(`id${i}`, bytes(`${i}`), HOUR)));
         expect(results.filter((result) => result.status === "rejected")).toEqual([]);
@@ -231,12 +233,12 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
       const started = performance.now();
       await east.store("long", bytes("long"), 60_000);
       expect(text(await west.load("long"))).toBe("long");
-      const remaining = (await inspectRow(admin, schema, table, "long"))?.expiresInMs ?? Number.NaN;
-      expect(remaining).toBeLessThanOrEqual(60_000);
-      expect(remaining).toBeGreaterThan(60_000 - (performance.now() - started) - 5);
+      const left = await remaining(table, "long");
+      expect(left).toBeLessThanOrEqual(60_000);
+      expect(left).toBeGreaterThan(60_000 - (performance.now() - started) - 5);
 
       await west.touch("long", 120_000);
-      expect((await inspectRow(admin, schema, table, "long"))?.expiresInMs).toBeGreaterThan(110_000);
+      expect(await remaining(table, "long")).toBeGreaterThan(110_000);
 
       // Short sessions written from one side expire for the other on time, and sweep from there.
       const stored = performance.now();
@@ -259,9 +261,9 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
         vi.setSystemTime(Date.now() - 12 * HOUR);
         expect(text(await store.load("ahead"))).toBe("a");
         expect(await store.touch("ahead", 60_000)).toBe(true);
-        const remaining = (await inspectRow(admin, schema, table, "ahead"))?.expiresInMs ?? Number.NaN;
-        expect(remaining).toBeGreaterThan(55_000);
-        expect(remaining).toBeLessThanOrEqual(60_000);
+        const left = await remaining(table, "ahead");
+        expect(left).toBeGreaterThan(55_000);
+        expect(left).toBeLessThanOrEqual(60_000);
         await store.store("short", bytes("s"), 100);
         await new Promise((resolve) => setTimeout(resolve, 200));
         expect(await store.load("short")).toBeUndefined();

@@ -1,5 +1,5 @@
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkTimeout } from "@session-store/core/adapter";
+import { checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
 import type { RedisOptions } from "ioredis";
 
 /**
@@ -70,29 +70,35 @@ export interface ResolvedRedisStoreOptions {
 /** Default key prefix. */
 export const DEFAULT_PREFIX = "sess:";
 
-/** Checks the options (throwing `TypeError`) and fills in defaults. */
+/** Checks the options (throwing `TypeError` or `RangeError`) and fills in defaults. */
 export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("RedisStore options must be an object");
-  const { client, url, redis } = options as Partial<Record<"client" | "url" | "redis", unknown>>;
+  checkOptionsObject(options, "RedisStore");
+  checkConnection(options as Partial<Record<"client" | "url" | "redis", unknown>>);
+  return {
+    connection: options,
+    prefix: optional(options.prefix, DEFAULT_PREFIX, checkPrefix),
+    timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (v) => checkTimeout(v, "timeoutMs")),
+  };
+}
+
+function checkConnection({ client, url, redis }: Partial<Record<"client" | "url" | "redis", unknown>>): void {
   if (client !== undefined) {
     if (url !== undefined || redis !== undefined) {
       throw new TypeError("RedisStore takes either `client` or `url`/`redis`, not both");
     }
     checkClient(client);
-  } else {
-    if (url === undefined && redis === undefined) {
-      throw new TypeError("RedisStore needs a `client`, a `url` or `redis` options");
-    }
-    if (url !== undefined) checkUrl(url);
-    if (redis !== undefined && (typeof redis !== "object" || redis === null)) {
-      throw new TypeError("redis must be an object of ioredis options");
-    }
+    return;
   }
-  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  if (url === undefined && redis === undefined) throw new TypeError("RedisStore needs a `client`, a `url` or `redis` options");
+  if (url !== undefined) checkUrl(url);
+  if (redis !== undefined && (typeof redis !== "object" || redis === null)) {
+    throw new TypeError("redis must be an object of ioredis options");
+  }
+}
+
+function checkPrefix(prefix: unknown): string {
   if (typeof prefix !== "string") throw new TypeError("prefix must be a string");
-  const timeoutMs =
-    options.timeoutMs === undefined ? DEFAULT_OPERATION_TIMEOUT_MS : checkTimeout(options.timeoutMs, "timeoutMs");
-  return { connection: options, prefix, timeoutMs };
+  return prefix;
 }
 
 /** Refuses a URL Node cannot parse, without echoing it: it may carry a password. */

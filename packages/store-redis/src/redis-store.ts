@@ -1,19 +1,28 @@
 import type { Operation, SessionStore } from "@session-store/core";
 import type { OperationContext } from "@session-store/core/adapter";
-import { SessionStoreError } from "@session-store/core";
-import { checkArguments, operationContexts, runOperation } from "@session-store/core/adapter";
+import { checkArguments, CloseOnce, operationContexts, runOperation } from "@session-store/core/adapter";
 import type { Redis } from "ioredis";
-import { openOwnClient } from "./client.js";
-import { withoutCredentials } from "./credentials.js";
-import type { Commands } from "./commands.js";
-import { ioredisCommands } from "./ioredis-commands.js";
-import { nodeRedisCommands } from "./node-redis-commands.js";
+import { ioredisCommands, openOwnClient } from "./ioredis.js";
+import { nodeRedisCommands } from "./node-redis.js";
 import type { RedisStoreOptions } from "./options.js";
 import { isIoRedis, resolveRedisStoreOptions } from "./options.js";
 
 const BACKEND = "redis";
 
-type StoreOperation = Extract<Operation, "load" | "store" | "remove" | "touch" | "close">;
+/**
+ * The four commands a `RedisStore` sends, whatever the client. Each names one key,
+ * so they work the same on a single node and on a Cluster.
+ */
+export interface Commands {
+  /** `SET key data PX ttlMs`. */
+  set(key: string, data: Uint8Array, ttlMs: number): Promise<unknown>;
+  /** `GET key`, the value as bytes; null when there is no key. */
+  get(key: string): Promise<Buffer | null>;
+  /** `DEL key`: how many keys it deleted. */
+  del(key: string): Promise<number>;
+  /** `PEXPIRE key ttlMs`: 1 if the key exists, else 0. */
+  pexpire(key: string, ttlMs: number): Promise<number>;
+}
 
 /**
  * Sessions in Redis (or Valkey), one key per session: `prefix + id`, holding the
@@ -27,7 +36,7 @@ export class RedisStore implements SessionStore {
   readonly #ownClient: Redis | undefined;
   readonly #prefix: string;
   readonly #contexts: Readonly<Record<Operation, OperationContext>>;
-  #closing: Promise<void> | undefined;
+  readonly #closing = new CloseOnce(BACKEND);
 
   constructor(options: RedisStoreOptions) {
     const { connection, prefix, timeoutMs } = resolveRedisStoreOptions(options);
@@ -44,41 +53,40 @@ export class RedisStore implements SessionStore {
 
   async load(id: string): Promise<Uint8Array | undefined> {
     checkArguments({ id });
-    this.#checkOpen("load");
+    this.#closing.assertOpen("load");
     const key = this.#prefix + id;
-    const value = await this.#run(this.#contexts.load, () => this.#commands.get(key));
+    const value = await runOperation(this.#contexts.load, () => this.#commands.get(key));
     return value ?? undefined;
   }
 
   async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
     const ttl = checkArguments({ id, data, ttlMs });
-    this.#checkOpen("store");
+    this.#closing.assertOpen("store");
     const key = this.#prefix + id;
-    await this.#run(this.#contexts.store, () => this.#commands.set(key, data, ttl));
+    await runOperation(this.#contexts.store, () => this.#commands.set(key, data, ttl));
   }
 
   async remove(id: string): Promise<boolean> {
     checkArguments({ id });
-    this.#checkOpen("remove");
+    this.#closing.assertOpen("remove");
     const key = this.#prefix + id;
     // Redis deletes an expired key on access, so DEL counts only a live session.
-    const deleted = await this.#run(this.#contexts.remove, () => this.#commands.del(key));
+    const deleted = await runOperation(this.#contexts.remove, () => this.#commands.del(key));
     return deleted > 0;
   }
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     const ttl = checkArguments({ id, ttlMs });
-    this.#checkOpen("touch");
+    this.#closing.assertOpen("touch");
     const key = this.#prefix + id;
     // PEXPIRE on a missing or expired key changes nothing and answers 0.
-    const updated = await this.#run(this.#contexts.touch, () => this.#commands.pexpire(key, ttl));
+    const updated = await runOperation(this.#contexts.touch, () => this.#commands.pexpire(key, ttl));
     return updated > 0;
   }
 
   /** Closes the client this store opened; a client passed in stays open. */
   close(): Promise<void> {
-    this.#closing ??= this.#shutDown();
-    return this.#closing;
+    return this.#closing.close(() => this.#shutDown());
   }
 
   async #shutDown(): Promise<void> {
@@ -93,13 +101,5 @@ export class RedisStore implements SessionStore {
     } finally {
       client.disconnect();
     }
-  }
-
-  #run<T>(context: OperationContext, work: () => Promise<T>): Promise<T> {
-    return runOperation(context, work).catch(withoutCredentials);
-  }
-
-  #checkOpen(operation: StoreOperation): void {
-    if (this.#closing !== undefined) throw SessionStoreError.closed(BACKEND, operation);
   }
 }

@@ -1,34 +1,34 @@
+import type { Inspection } from "@session-store/conformance";
 import { describeSessionStore } from "@session-store/conformance";
-import type { RedisCluster } from "@session-store/redis-cluster";
-import { startRedisCluster } from "@session-store/redis-cluster";
-import { resolveBackend } from "@session-store/testing";
+import { commandSkip, harness, inspectRedisKey, startRedisCluster } from "@session-store/harness";
 import { Cluster, Redis } from "ioredis";
 import type { RedisClientType, RedisClusterType } from "redis";
 import { createClient, createCluster } from "redis";
 import { afterAll, beforeAll, describe } from "vitest";
 import type { RedisClient } from "../src/index.js";
 import { RedisStore } from "../src/index.js";
-import { deleteRunKeys, inspectKey, ownServerSkip, RUN_PREFIX } from "./support.js";
 
 const capabilities = { expiry: "native", sharedNamespace: true } as const;
-const backend = await resolveBackend("redis");
-const clusterSkip = await ownServerSkip();
+const backend = await harness("redis");
+const clusterSkip = await commandSkip("redis", "redis-server");
 
-/**
- * The suite over one caller-owned client (stores leave it open), inspected through
- * an ioredis client on the same server. Keys carry `keyPrefix` so cleanup finds them.
- */
-function describeOver(name: string, keyPrefix: string, clients: () => { store: RedisClient; inspect: Redis | Cluster }, skip: string | undefined) {
+type Inspect = (namespace: string, id: string) => Promise<Inspection | undefined>;
+
+/** The suite over one caller-owned client (stores leave it open), keys under `keyPrefix`, read back by `inspect`. */
+function describeOver(name: string, keyPrefix: string, client: () => RedisClient, inspect: Inspect, skip: string | undefined) {
   describeSessionStore({
     name,
-    create: (namespace) => new RedisStore({ client: clients().store, prefix: `${keyPrefix}${namespace}:` }),
+    create: (namespace) => new RedisStore({ client: client(), prefix: `${keyPrefix}${namespace}:` }),
     capabilities,
-    inspect: (namespace, id) => inspectKey(clients().inspect, `${keyPrefix}${namespace}:${id}`),
+    inspect,
     skip,
   });
 }
 
 describe("single node (REDIS_URL)", () => {
+  // Every suite namespace nests in this one, so the harness's cleanup deletes all their keys.
+  const run = backend.newNamespace();
+  const inspect: Inspect = (namespace, id) => backend.inspect(run, `${namespace}:${id}`);
   let ioredis: Redis | undefined;
   let nodeRedis: RedisClientType | undefined;
 
@@ -40,23 +40,18 @@ describe("single node (REDIS_URL)", () => {
     await nodeRedis.connect();
   });
   afterAll(async () => {
-    if (ioredis) await deleteRunKeys(ioredis);
+    await backend.cleanup();
     await ioredis?.quit();
     await nodeRedis?.close();
   });
 
-  describeOver("redis (ioredis, single node)", RUN_PREFIX, () => ({ store: ioredis as Redis, inspect: ioredis as Redis }), backend.skip);
-  describeOver(
-    "redis (node-redis, single node)",
-    RUN_PREFIX,
-    () => ({ store: nodeRedis as RedisClientType, inspect: ioredis as Redis }),
-    backend.skip,
-  );
+  describeOver("redis (ioredis, single node)", `${run}:`, () => ioredis as Redis, inspect, backend.skip);
+  describeOver("redis (node-redis, single node)", `${run}:`, () => nodeRedis as RedisClientType, inspect, backend.skip);
 });
 
 // The keys of one store spread over the three masters' slots: every command names one key.
-describe("three-master Redis Cluster on 127.0.0.1:7101-7103", () => {
-  let cluster: RedisCluster | undefined;
+describe("three-master Redis Cluster on ephemeral loopback ports", () => {
+  let cluster: Awaited<ReturnType<typeof startRedisCluster>> | undefined;
   let ioredis: Cluster | undefined;
   let nodeRedis: RedisClusterType | undefined;
 
@@ -74,11 +69,7 @@ describe("three-master Redis Cluster on 127.0.0.1:7101-7103", () => {
     await cluster?.stop();
   });
 
-  describeOver("redis (ioredis Cluster)", "", () => ({ store: ioredis as Cluster, inspect: ioredis as Cluster }), clusterSkip);
-  describeOver(
-    "redis (node-redis cluster)",
-    "",
-    () => ({ store: nodeRedis as RedisClusterType, inspect: ioredis as Cluster }),
-    clusterSkip,
-  );
+  const inspect: Inspect = (namespace, id) => inspectRedisKey(ioredis as Cluster, `${namespace}:${id}`);
+  describeOver("redis (ioredis Cluster)", "", () => ioredis as Cluster, inspect, clusterSkip);
+  describeOver("redis (node-redis cluster)", "", () => nodeRedis as RedisClusterType, inspect, clusterSkip);
 });

@@ -1,18 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { SessionStoreError } from "@session-store/core";
-import type { RedisServer } from "@session-store/redis-cluster";
-import { startRedisServer } from "@session-store/redis-cluster";
+import type { OwnRedis } from "@session-store/harness";
+import { commandSkip, HOUR, settle, startRedisServer } from "@session-store/harness";
 import { Redis } from "ioredis";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { RedisStore } from "../src/index.js";
-import { HOUR, ownServerSkip, settle, settleEveryOperation } from "./support.js";
+import { settleEveryOperation } from "./support.js";
 
-/** The dedicated loopback port this test owns: never the shared 6379. */
-const PORT = 7201;
 /** Every acknowledged write is on disk before Redis answers it. */
 const DURABLE = ["--appendonly", "yes", "--appendfsync", "always"];
 const TIMEOUT_MS = 1_000;
@@ -21,22 +16,18 @@ const TIMER_SLACK_MS = 500;
 /** How long the outage lasts: long enough for the reconnect backoff to reach its cap. */
 const OUTAGE_MS = 2_500;
 
-const skip = await ownServerSkip();
+const skip = await commandSkip("redis", "redis-server");
 const title = skip ? `Redis stops and comes back (skipped: ${skip})` : "Redis stops and comes back";
 const payload = (id: string) => Buffer.from(`session ${id} `.repeat(8));
 
 describe.skipIf(skip !== undefined)(title, () => {
-  let dir: string;
-  let server: RedisServer;
+  // A server of this test's own, on an ephemeral port: never the shared one.
+  let server: OwnRedis;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), "store-redis-fault-"));
-    server = await startRedisServer({ port: PORT, dir, args: DURABLE });
+    server = await startRedisServer({ args: DURABLE });
   });
-  afterAll(async () => {
-    await server?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => server?.stop());
 
   it("rejects every call within the bound while Redis is down, loses no acknowledged store, and works again", async () => {
     const problems: unknown[] = [];
@@ -101,7 +92,7 @@ describe.skipIf(skip !== undefined)(title, () => {
 
       // The same server comes back on the same port and dir, with its append-only file.
       const restartedAt = performance.now();
-      server = await startRedisServer({ port: PORT, dir, args: DURABLE });
+      await server.restart();
       const ready = performance.now() - restartedAt;
 
       // Both stores work again without being recreated. Polled, each call bounded.

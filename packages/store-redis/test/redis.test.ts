@@ -1,22 +1,19 @@
 import { randomBytes } from "node:crypto";
-import type { AddressInfo, Server, Socket } from "node:net";
-import { createServer } from "node:net";
 import { SessionStoreError } from "@session-store/core";
-import { resolveBackend } from "@session-store/testing";
+import type { TcpProxy } from "@session-store/harness";
+import { freePort, harness, HOUR, settle, startTcpProxy } from "@session-store/harness";
 import { Redis } from "ioredis";
 import { Redis as Redis5 } from "ioredis5";
 import { createClient } from "redis";
 import { createClient as createClient5 } from "redis5";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PREFIX, RedisStore } from "../src/index.js";
-import { deleteRunKeys, HOUR, RUN_PREFIX, settle, settleEveryOperation } from "./support.js";
+import { settleEveryOperation } from "./support.js";
 
-/** Given to these tests by the task: nothing listens on it while they run. */
-const DEAD_PORT = 7202;
 /** How late a timer may fire on a loaded two-core machine. */
 const TIMER_SLACK_MS = 500;
 
-const backend = await resolveBackend("redis");
+const backend = await harness("redis");
 const title = (name: string) => (backend.skip ? `${name} (skipped: ${backend.skip})` : name);
 const bytes = (text: string) => new TextEncoder().encode(text);
 const newId = () => `id-${randomBytes(6).toString("hex")}`;
@@ -29,12 +26,12 @@ describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node")
 
   beforeAll(() => {
     client = new Redis(url);
-    prefix = `${RUN_PREFIX}${randomBytes(4).toString("hex")}:`;
+    prefix = `${backend.newNamespace()}:`;
     store = new RedisStore({ client, prefix });
   });
   afterAll(async () => {
     await store.close();
-    await deleteRunKeys(client);
+    await backend.cleanup();
     await client.quit();
   });
 
@@ -92,7 +89,8 @@ describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node")
     });
 
     it("uses sess: when no prefix is given", async () => {
-      const id = `${RUN_PREFIX}${newId()}`;
+      // Not under this file's prefix: the test removes the key itself.
+      const id = `${prefix}${newId()}`;
       const plain = new RedisStore({ client });
       await plain.store(id, bytes("x"), HOUR);
       expect(DEFAULT_PREFIX).toBe("sess:");
@@ -306,23 +304,15 @@ describe.skipIf(backend.skip !== undefined)(title("RedisStore on a single node")
 });
 
 describe("no call hangs", () => {
-  let silent: Server;
+  let silent: TcpProxy;
   let silentUrl: string;
-  const sockets = new Set<Socket>();
 
   beforeAll(async () => {
     // A server that accepts connections and never answers: the case a deadline is for.
-    silent = createServer((socket) => {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    silentUrl = `redis://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    silent = await startTcpProxy({ host: "127.0.0.1", port: await freePort() }, "blackhole");
+    silentUrl = `redis://127.0.0.1:${silent.port}`;
   });
-  afterAll(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent.close(resolve));
-  });
+  afterAll(() => silent.stop());
 
   it("a caller's client with ioredis defaults, to a server that never answers: every call rejects at timeoutMs", async () => {
     const client = new Redis(silentUrl);
@@ -374,7 +364,8 @@ describe("no call hangs", () => {
 
   it("a store's own client with nothing listening fails fast, without the password in the message", async () => {
     const timeoutMs = 5_000;
-    const store = new RedisStore({ url: `redis://user:hunter2@127.0.0.1:${DEAD_PORT}`, timeoutMs });
+    // A port the OS just gave out and took back: nothing listens on it.
+    const store = new RedisStore({ url: `redis://user:hunter2@127.0.0.1:${await freePort()}`, timeoutMs });
     try {
       const results = await Promise.all([settle(store.load("x")), settle(store.store("x", bytes("x"), HOUR))]);
       for (const result of results) {

@@ -7,6 +7,4 @@ export type {
   SqliteStorePathOptions,
 } from "./options.js";
 export { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SWEEP_BATCH_SIZE } from "./options.js";
-export { DEFAULT_TABLE, sqliteSchema } from "./schema.js";
-export { prepareStatements } from "./statements.js";
-export type { Statements } from "./statements.js";
+export { DEFAULT_TABLE, schemaSql } from "./schema.js";

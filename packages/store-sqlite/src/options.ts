@@ -1,5 +1,5 @@
 import type BetterSqlite3 from "better-sqlite3";
-import { checkBoolean, checkCount, checkIdentifier, checkTimeout } from "@session-store/core/adapter";
+import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
 import { DEFAULT_TABLE } from "./schema.js";
 
 /** A better-sqlite3 `Database`. */
@@ -9,7 +9,7 @@ export type Database = BetterSqlite3.Database;
 export interface SqliteStoreCommonOptions {
   /** The table holding the sessions. A checked identifier, always double-quoted. Default "sessions". */
   readonly table?: string;
-  /** Create the table and its index on first use when missing (see `sqliteSchema`). Default true. */
+  /** Create the table and its index on first use when missing (see `schemaSql`). Default true. */
   readonly createTable?: boolean;
   /** Rows one `sweep()` statement deletes at most; the sweep repeats until none are left. Default 1000. */
   readonly sweepBatchSize?: number;
@@ -41,6 +41,12 @@ export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /** Default rows per sweep statement. */
 export const DEFAULT_SWEEP_BATCH_SIZE = 1_000;
 
+/**
+ * The pragmas a store-owned database is opened with: WAL so readers never wait for a
+ * writer, NORMAL sync (durability trade-off in the README). A caller's `database` keeps its own.
+ */
+export const OWNED_DATABASE_PRAGMAS: readonly string[] = ["journal_mode = WAL", "synchronous = NORMAL"];
+
 /** The options with defaults applied and every value checked. */
 export interface ResolvedSqliteStoreOptions {
   /** Exactly one of `path` and `database` is set. */
@@ -55,8 +61,7 @@ export interface ResolvedSqliteStoreOptions {
 
 /** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
 export function resolveSqliteStoreOptions(options: SqliteStoreOptions): ResolvedSqliteStoreOptions {
-  if (typeof options !== "object" || options === null) throw new TypeError("SqliteStore options must be an object");
-  const { path, database } = options;
+  const { path, database } = checkOptionsObject(options, "SqliteStore");
   if ((path === undefined) === (database === undefined)) {
     throw new TypeError("SqliteStore needs exactly one of `path` (a file the store opens) and `database` (yours)");
   }
@@ -73,14 +78,9 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     path,
     database,
     busyTimeoutMs: optional(options.busyTimeoutMs, DEFAULT_BUSY_TIMEOUT_MS, (v) => checkTimeout(v, "busyTimeoutMs")),
-    table: checkIdentifier(options.table ?? DEFAULT_TABLE, "table"),
+    table: optional(options.table, DEFAULT_TABLE, (v) => checkIdentifier(v, "table")),
     createTable: optional(options.createTable, true, (v) => checkBoolean(v, "createTable")),
     sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (v) => checkCount(v, "sweepBatchSize")),
     sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
   };
 }
-
-function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => T): T | D {
-  return value === undefined ? fallback : check(value);
-}
-

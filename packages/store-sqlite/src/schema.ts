@@ -1,13 +1,7 @@
-import { checkIdentifier } from "@session-store/core/adapter";
+import { quoteIdentifier } from "@session-store/core/adapter";
 
 /** The table name used when none is given. */
 export const DEFAULT_TABLE = "sessions";
-
-/** `name` checked and double-quoted, ready to put in SQL. */
-export function quoteIdentifier(name: string): string {
-  // checkIdentifier refuses quotes, so wrapping the name in quotes is all the escaping needed.
-  return `"${checkIdentifier(name, "table")}"`;
-}
 
 /**
  * The DDL a `SqliteStore` runs on first use (unless `createTable: false`), as text
@@ -16,9 +10,10 @@ export function quoteIdentifier(name: string): string {
  * full scan. The store's statements need the rowid, so keep it a rowid table (no
  * `WITHOUT ROWID`).
  */
-export function sqliteSchema(table: string = DEFAULT_TABLE): string {
-  const name = quoteIdentifier(table);
-  // Built from the checked table name, so it needs no check of its own (and may exceed 63 characters).
+export function schemaSql(table: string = DEFAULT_TABLE): string {
+  const name = quoteIdentifier(table, "table");
+  // Built from the checked table name, so it needs no check of its own; quoted here
+  // because it may exceed the 63 characters quoteIdentifier allows.
   const index = `"${table}_expires_at"`;
   return [
     `CREATE TABLE IF NOT EXISTS ${name} (`,

@@ -1,15 +1,24 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
 import BetterSqlite3 from "better-sqlite3";
+import type { Statement } from "better-sqlite3";
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
-import { SessionStoreError, startSweeper } from "@session-store/core";
-import { checkArguments } from "@session-store/core/adapter";
+import { SessionStoreError } from "@session-store/core";
+import { checkArguments, CloseOnce, optionalSweeper } from "@session-store/core/adapter";
 import type { Database, ResolvedSqliteStoreOptions, SqliteStoreOptions } from "./options.js";
-import { resolveSqliteStoreOptions } from "./options.js";
-import { sqliteSchema } from "./schema.js";
-import type { Statements } from "./statements.js";
-import { prepareStatements } from "./statements.js";
+import { OWNED_DATABASE_PRAGMAS, resolveSqliteStoreOptions } from "./options.js";
+import { schemaSql } from "./schema.js";
+import { statementsFor } from "./statements.js";
 
 const BACKEND = "sqlite";
+
+/** The store's statements (see statements.ts), prepared on its database. */
+interface Prepared {
+  readonly load: Statement<[string, number], Buffer>;
+  readonly store: Statement<[string, Uint8Array, number]>;
+  readonly remove: Statement<[string], number>;
+  readonly touch: Statement<[number, string, number]>;
+  readonly sweep: Statement<[number, number]>;
+}
 
 /**
  * Sessions in one SQLite table through better-sqlite3. Expiry is epoch ms from this
@@ -24,17 +33,16 @@ const BACKEND = "sqlite";
 export class SqliteStore implements SessionStore {
   readonly #options: ResolvedSqliteStoreOptions;
   #db: Database | undefined;
-  #statements: Statements | undefined;
+  #statements: Prepared | undefined;
   readonly #sweeper: Sweeper | undefined;
   /** Sweeps in progress, which `close()` waits for. */
   readonly #sweeps = new Set<Promise<number>>();
-  #closing: Promise<void> | undefined;
+  readonly #closing = new CloseOnce(BACKEND);
 
   constructor(options: SqliteStoreOptions) {
     this.#options = resolveSqliteStoreOptions(options);
     this.#db = this.#options.database;
-    const intervalMs = this.#options.sweepIntervalMs;
-    this.#sweeper = intervalMs === undefined ? undefined : startSweeper(this, { intervalMs });
+    this.#sweeper = optionalSweeper(this, this.#options.sweepIntervalMs);
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
@@ -98,11 +106,10 @@ export class SqliteStore implements SessionStore {
 
   /** Stops the sweeper, waits for a sweep in progress, and closes the database if the store opened it. */
   close(): Promise<void> {
-    this.#closing ??= this.#close();
-    return this.#closing;
+    return this.#closing.close(() => this.#shutdown());
   }
 
-  async #sweepInBatches(sweep: Statements["sweep"]): Promise<number> {
+  async #sweepInBatches(sweep: Prepared["sweep"]): Promise<number> {
     const batchSize = this.#options.sweepBatchSize;
     const now = Date.now();
     let deleted = 0;
@@ -110,7 +117,7 @@ export class SqliteStore implements SessionStore {
       for (;;) {
         const { changes } = sweep.run(now, batchSize);
         deleted += changes;
-        if (changes < batchSize || this.#closing !== undefined) return deleted;
+        if (changes < batchSize || this.#closing.closed) return deleted;
         await nextTurn();
       }
     } catch (error) {
@@ -118,7 +125,7 @@ export class SqliteStore implements SessionStore {
     }
   }
 
-  async #close(): Promise<void> {
+  async #shutdown(): Promise<void> {
     await this.#sweeper?.stop();
     await Promise.allSettled(this.#sweeps);
     this.#statements = undefined;
@@ -127,23 +134,23 @@ export class SqliteStore implements SessionStore {
   }
 
   /** The prepared statements, opening and setting up the database on first use. */
-  #ready(operation: Operation): Statements {
-    if (this.#closing !== undefined) throw SessionStoreError.closed(BACKEND, operation);
+  #ready(operation: Operation): Prepared {
+    this.#closing.assertOpen(operation);
     return this.#statements ?? this.#setUp();
   }
 
   /** Runs once, or again on the next call after a failure (e.g. the table was missing). */
-  #setUp(): Statements {
+  #setUp(): Prepared {
     const { table, createTable } = this.#options;
     try {
       const db = (this.#db ??= this.#open());
-      if (createTable) db.exec(sqliteSchema(table));
-      this.#statements = prepareStatements(db, table);
+      if (createTable) db.exec(schemaSql(table));
+      this.#statements = prepare(db, table);
       return this.#statements;
     } catch (error) {
       if (!createTable && /no such table/i.test(String((error as Error | null)?.message))) {
         throw new SessionStoreError(
-          `table "${table}" does not exist and createTable is false: create it with the DDL from sqliteSchema("${table}")`,
+          `table "${table}" does not exist and createTable is false: create it with the DDL from schemaSql("${table}")`,
           { backend: BACKEND, operation: "setup", cause: error },
         );
       }
@@ -151,16 +158,27 @@ export class SqliteStore implements SessionStore {
     }
   }
 
-  /** Opens the store-owned database: WAL so readers never wait for a writer, NORMAL sync (see README). */
+  /** Opens the store-owned database with its pragmas (see OWNED_DATABASE_PRAGMAS). */
   #open(): Database {
     const db = new BetterSqlite3(this.#options.path, { timeout: this.#options.busyTimeoutMs });
     try {
-      db.pragma("journal_mode = WAL");
-      db.pragma("synchronous = NORMAL");
+      for (const pragma of OWNED_DATABASE_PRAGMAS) db.pragma(pragma);
       return db;
     } catch (error) {
       db.close();
       throw error;
     }
   }
+}
+
+/** Prepares the store's statements over `table` on `db`; `load` and `remove` return their one column. */
+function prepare(db: Database, table: string): Prepared {
+  const sql = statementsFor(table);
+  return {
+    load: db.prepare<[string, number], Buffer>(sql.load).pluck(),
+    store: db.prepare<[string, Uint8Array, number]>(sql.store),
+    remove: db.prepare<[string], number>(sql.remove).pluck(),
+    touch: db.prepare<[number, string, number]>(sql.touch),
+    sweep: db.prepare<[number, number]>(sql.sweep),
+  };
 }

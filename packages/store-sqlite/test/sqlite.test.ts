@@ -7,10 +7,10 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import BetterSqlite3 from "better-sqlite3";
 import { SessionStoreError } from "@session-store/core";
+import { HOUR } from "@session-store/harness";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { SqliteStore, sqliteSchema } from "../src/index.js";
+import { schemaSql, SqliteStore } from "../src/index.js";
 
-const HOUR = 3_600_000;
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "session-store-sqlite-"));
@@ -142,17 +142,17 @@ describe("table", () => {
   });
 
   it("exports the DDL it runs: quoted table, epoch-ms expiry, an index on it", () => {
-    const ddl = sqliteSchema("my_sessions");
+    const ddl = schemaSql("my_sessions");
     expect(ddl).toContain('CREATE TABLE IF NOT EXISTS "my_sessions"');
     expect(ddl).toContain("expires_at INTEGER NOT NULL");
     expect(ddl).toContain('ON "my_sessions" (expires_at)');
-    expect(sqliteSchema()).toContain('"sessions"');
-    expect(() => sqliteSchema('x"; DROP TABLE y; --')).toThrow(RangeError);
+    expect(schemaSql()).toContain('"sessions"');
+    expect(() => schemaSql('x"; DROP TABLE y; --')).toThrow(RangeError);
   });
 
-  it("createTable: false uses a table the operator made from sqliteSchema()", async () => {
+  it("createTable: false uses a table the operator made from schemaSql()", async () => {
     const path = newPath();
-    connect(path).exec(sqliteSchema("ops_made"));
+    connect(path).exec(schemaSql("ops_made"));
     const store = new SqliteStore({ path, table: "ops_made", createTable: false });
     await store.store("a", bytes("a"), HOUR);
     expect(await store.load("a")).toEqual(Buffer.from("a"));
@@ -166,10 +166,10 @@ describe("table", () => {
 
     const error = await store.store("a", bytes("a"), HOUR).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(SessionStoreError);
-    expect((error as Error).message).toMatch(/table "not_yet" does not exist.*createTable is false.*sqliteSchema/);
+    expect((error as Error).message).toMatch(/table "not_yet" does not exist.*createTable is false.*schemaSql/);
     expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'not_yet'").get()).toBeUndefined();
 
-    db.exec(sqliteSchema("not_yet"));
+    db.exec(schemaSql("not_yet"));
     await store.store("a", bytes("a"), HOUR);
     expect(await store.load("a")).toEqual(Buffer.from("a"));
     await store.close();
@@ -214,7 +214,7 @@ describe("sweep", () => {
   it("the interval sweeper deletes expired rows by itself and stops on close()", async () => {
     const path = newPath();
     const db = connect(path);
-    db.exec(sqliteSchema());
+    db.exec(schemaSql());
     const store = new SqliteStore({ path, sweepIntervalMs: 20 });
     const sweep = vi.spyOn(store, "sweep");
     insertExpired(db, "sessions", 30);

@@ -7,8 +7,10 @@
 export { checkArguments, checkOwner, checkStoreOptions, MAX_ID_BYTES, MAX_TTL_MS } from "./check-arguments.js";
 export type { SessionArguments } from "./check-arguments.js";
 export { checkIdentifier } from "./check-identifier.js";
+export { quoteIdentifier } from "./quote-identifier.js";
 export { checkBoolean, checkCount, checkOptionsObject, checkTimeout, optional } from "./check-options.js";
 export { CloseOnce } from "./close-once.js";
+export { isMissingPackage } from "./is-missing-package.js";
 export { LazyResource } from "./lazy-resource.js";
 export { optionalSweeper } from "./optional-sweeper.js";
 export { redact } from "./redact.js";

@@ -1,0 +1,14 @@
+export type { Backend, BackendName } from "./backend.js";
+export { BACKENDS, harness } from "./harness.js";
+export { inspectRedisKey } from "./redis.js";
+export { commandSkip, requiredBackends, skipOrFail } from "./resolve.js";
+export type { OwnProcess } from "./own-process.js";
+export { freePort } from "./own-process.js";
+export type { OwnRedis, RedisNode } from "./redis-servers.js";
+export { startRedisCluster, startRedisSentinel, startRedisServer } from "./redis-servers.js";
+export type { OwnPostgres } from "./postgres-cluster.js";
+export { startPostgresCluster } from "./postgres-cluster.js";
+export type { ProxyMode, TcpProxy } from "./tcp-proxy.js";
+export { startTcpProxy } from "./tcp-proxy.js";
+export { mountTinyTmpfs } from "./tmpfs.js";
+export { HOUR, settle, uniqueName, waitFor } from "./test-helpers.js";

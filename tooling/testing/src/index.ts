@@ -1,2 +1,0 @@
-export { requiredBackends, resolveBackend } from "./backends.js";
-export type { ResolvedBackend, ServerBackend } from "./backends.js";

@@ -1,3 +1,0 @@
-import { defineSessionStoreProject } from "../vitest.base.js";
-
-export default defineSessionStoreProject("testing");
