@@ -70,7 +70,9 @@ export class SqliteStore implements SessionStore {
     checkArguments({ id });
     const statements = this.#ready("remove");
     try {
-      const expiresAt = statements.remove.get(id);
+      // all(), not get(): get() stops at the returned row, before the statement ends and
+      // commits, so a failed commit (SQLITE_FULL) would go unseen and the row stay.
+      const [expiresAt] = statements.remove.all(id);
       return expiresAt !== undefined && expiresAt > Date.now();
     } catch (error) {
       throw SessionStoreError.from(error, BACKEND, "remove");
