@@ -164,6 +164,20 @@ describe("encrypted", () => {
     expect(await store.touch("id", 1000)).toBe(false);
   });
 
+  it("touch and remove agree with load on an undecryptable entry: touch keeps it, remove deletes it, both say false", async () => {
+    const inner = new MapStore();
+    await setup([keyA], inner).store.store("id", new Uint8Array([1]), 60_000);
+    const { store, reasons } = setup([keyB], inner);
+    const expiresAt = inner.entries.get("id")!.expiresAt;
+
+    expect(await store.load("id")).toBeUndefined();
+    expect(await store.touch("id", 120_000)).toBe(false);
+    expect(inner.entries.get("id")!.expiresAt).toBe(expiresAt);
+    expect(await store.remove("id")).toBe(false);
+    expect(inner.entries.has("id")).toBe(false);
+    expect(reasons).toEqual(["unknown-key", "unknown-key", "unknown-key"]);
+  });
+
   it("composes with hashedIds either way round", async () => {
     const secret = "a secret of at least sixteen bytes";
     for (const store of [

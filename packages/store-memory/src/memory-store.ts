@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { SessionStore, Sweeper } from "@session-store/core";
 import { startSweeper } from "@session-store/core";
 import { checkArguments, CloseOnce } from "@session-store/core/adapter";
@@ -8,6 +9,10 @@ import { resolveMemoryStoreOptions } from "./options.js";
 
 const BACKEND = "memory";
 const EMPTY = new Uint8Array(0);
+/** Longest a sweep holds the event loop before it lets other work run, in ms. */
+const SWEEP_SLICE_MS = 5;
+/** Deletions between clock reads within a slice: reading the clock costs more than a deletion. */
+const DELETIONS_PER_CLOCK_READ = 256;
 
 /**
  * The copy `load` hands out. `Buffer.allocUnsafe` carves small sizes from Node's own
@@ -102,14 +107,26 @@ export class MemoryStore implements SessionStore {
     return true;
   }
 
-  /** Runs the janitor now: deletes every expired session and resolves how many. */
+  /**
+   * Runs the janitor now: deletes every session expired when it started and resolves
+   * how many. It works in slices of about 5 ms, yielding to the event loop between
+   * them, so a mass expiry never stalls requests; reads check expiry themselves, so a
+   * sweep that is behind never lets expired data out. `close()` ends it early.
+   */
   async sweep(): Promise<number> {
     this.#closing.assertOpen("sweep");
     const now = Date.now();
     let deleted = 0;
+    let sliceEnd = performance.now() + SWEEP_SLICE_MS;
     for (let entry = this.#queue.popDue(now); entry !== undefined; entry = this.#queue.popDue(now)) {
       this.#delete(entry);
       deleted++;
+      if (deleted % DELETIONS_PER_CLOCK_READ === 0 && performance.now() >= sliceEnd) {
+        await yieldToEventLoop();
+        // close() has dropped every session and cleared the queue meanwhile.
+        if (this.#closing.closed) return deleted;
+        sliceEnd = performance.now() + SWEEP_SLICE_MS;
+      }
     }
     this.#queue.release();
     return deleted;

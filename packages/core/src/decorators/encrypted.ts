@@ -53,35 +53,47 @@ interface Key {
  * it, and the session id is bound in as additional data, so an entry copied under
  * another id does not decrypt. An entry that is tampered with, truncated, or written
  * with a key no longer given loads as `undefined`; it never throws and never returns
- * garbage. Each entry grows by 33 bytes.
+ * garbage. `touch` and `remove` agree with `load`: on an undecryptable entry both
+ * resolve `false`; `touch` leaves it to expire, `remove` deletes it. So each of them
+ * reads (and decrypts) the entry first: one more backend round trip. Each entry grows
+ * by 33 bytes.
  */
 export function encrypted<S extends SessionStore>(store: S, options: EncryptedOptions): DecoratedStore<S> {
   checkOptionsObject(options, "encrypted");
   const keys = checkKeys(options.keys);
   const writer = keys[0] as Key; // checkKeys refuses an empty list
   const onUndecryptable = options.onUndecryptable;
+  const loadOpened = async (id: string): Promise<Uint8Array | undefined> => {
+    const sealed = await store.load(id);
+    if (sealed === undefined) return undefined;
+    const opened = open(keys, id, sealed);
+    if (typeof opened === "string") {
+      onUndecryptable?.(opened);
+      return undefined;
+    }
+    return opened;
+  };
   return passThrough(store, {
     async load(id) {
       checkArguments({ id });
-      const sealed = await store.load(id);
-      if (sealed === undefined) return undefined;
-      const opened = open(keys, id, sealed);
-      if (typeof opened === "string") {
-        onUndecryptable?.(opened);
-        return undefined;
-      }
-      return opened;
+      return loadOpened(id);
     },
     async store(id, data, ttlMs) {
       checkArguments({ id, data, ttlMs });
       return store.store(id, seal(writer, id, data), ttlMs);
     },
+    // remove and touch answer as `load` would: an entry that loads as absent is absent.
     async remove(id) {
       checkArguments({ id });
-      return store.remove(id);
+      const readable = (await loadOpened(id)) !== undefined;
+      // An undecryptable entry is deleted all the same: nothing can ever read it again.
+      const removed = await store.remove(id);
+      return readable && removed;
     },
     async touch(id, ttlMs) {
       checkArguments({ id, ttlMs });
+      // An undecryptable entry is left as it is, to expire at its old time.
+      if ((await loadOpened(id)) === undefined) return false;
       return store.touch(id, ttlMs);
     },
   });
