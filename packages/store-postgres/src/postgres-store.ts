@@ -1,9 +1,10 @@
-import { checkArguments, CloseOnce, LazyResource, operationContexts, optionalSweeper, runOperation } from "@session-store/core/adapter";
+import { checkArguments, CloseOnce, LazyResource, operationContexts, optionalSweeper, OrderedById, runOperation } from "@session-store/core/adapter";
 import type { Operation, SweepableStore, Sweeper } from "@session-store/core";
 import type { OperationContext } from "@session-store/core/adapter";
 import pg from "pg";
 import { ownedPoolConfig, resolvePostgresStoreOptions } from "./options.js";
 import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from "./options.js";
+import { ENCODING_CHECK_SQL } from "./encoding.js";
 import { lockedSchemaSql } from "./schema.js";
 import { statementsFor } from "./statements.js";
 import { sweepExpired } from "./sweep.js";
@@ -28,13 +29,15 @@ export class PostgresStore implements SweepableStore {
   readonly #options: ResolvedPostgresStoreOptions;
   readonly #statements: Statements;
   readonly #sweeper: Sweeper | undefined;
-  /** The DDL, run once before the first statement; undefined with `createSchema: false`. */
-  readonly #schema: LazyResource<unknown> | undefined;
+  /** The encoding check and the DDL (unless `createSchema: false`), run once before the first statement. */
+  readonly #setup: LazyResource<unknown>;
   readonly #closing = new CloseOnce(BACKEND);
   /** A caller's pool gets pg's client-side reply timeout per query; the store's own has it in its config. */
   readonly #queryTimeout: number | undefined;
   /** The deadline context of each operation, made once rather than per call. */
   readonly #contexts: Readonly<Record<Operation, OperationContext>>;
+  /** Calls on one id run in call order: on a pool, a later call could otherwise overtake on another connection. */
+  readonly #ordered = new OrderedById();
   #inFlight = 0;
   #drained: (() => void) | undefined;
 
@@ -56,13 +59,13 @@ export class PostgresStore implements SweepableStore {
       // The next call simply opens a new connection.
       this.pool.on("error", () => {});
     }
-    this.#schema = this.#options.createSchema ? new LazyResource(() => this.#createSchema()) : undefined;
+    this.#setup = new LazyResource(() => this.#runSetup());
     this.#sweeper = optionalSweeper(this, this.#options.sweepIntervalMs);
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
     checkArguments({ id });
-    const { rows } = await this.#run("load", this.#statements.load, [id]);
+    const { rows } = await this.#run("load", this.#statements.load, [id], id);
     const base64 = rows[0]?.[0] as string | undefined;
     return base64 === undefined ? undefined : Buffer.from(base64, "base64");
   }
@@ -71,18 +74,18 @@ export class PostgresStore implements SweepableStore {
     const ttl = checkArguments({ id, data, ttlMs });
     // A copy taken now: the query may wait for a connection while the caller reuses its array.
     const bytes = Buffer.from(data);
-    await this.#run("store", this.#statements.store, [id, bytes, ttl]);
+    await this.#run("store", this.#statements.store, [id, bytes, ttl], id);
   }
 
   async remove(id: string): Promise<boolean> {
     checkArguments({ id });
-    const { rows } = await this.#run("remove", this.#statements.remove, [id]);
+    const { rows } = await this.#run("remove", this.#statements.remove, [id], id);
     return rows[0]?.[0] === true;
   }
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     const ttl = checkArguments({ id, ttlMs });
-    const { rowCount } = await this.#run("touch", this.#statements.touch, [id, ttl]);
+    const { rowCount } = await this.#run("touch", this.#statements.touch, [id, ttl], id);
     return rowCount === 1;
   }
 
@@ -115,30 +118,29 @@ export class PostgresStore implements SweepableStore {
   /**
    * Runs one statement under the operation's deadline, creating the table first if
    * needed, counted as in flight until it settles so that close() can wait for it.
+   * A call on `id` starts once the previous call on that id has settled.
    */
-  async #run(operation: Operation, statement: Statement, values: unknown[]): Promise<pg.QueryArrayResult> {
+  async #run(operation: Operation, statement: Statement, values: unknown[], id?: string): Promise<pg.QueryArrayResult> {
     this.#closing.assertOpen(operation);
     // pg copies every query config property by property: leave out what the pool already has.
     const query: TimedQuery =
       this.#queryTimeout === undefined
         ? { name: statement.name, text: statement.text, values, rowMode: "array" }
         : { name: statement.name, text: statement.text, values, rowMode: "array", query_timeout: this.#queryTimeout };
-    const schema = this.#schema;
-    const work =
-      schema === undefined || schema.ready
-        ? () => this.pool.query(query)
-        : () => schema.get().then(() => this.pool.query(query));
+    const setup = this.#setup;
+    const work = setup.ready ? () => this.pool.query(query) : () => setup.get().then(() => this.pool.query(query));
     this.#inFlight += 1;
     try {
-      return await runOperation(this.#contexts[operation], work);
+      return await runOperation(this.#contexts[operation], id === undefined ? work : () => this.#ordered.run(id, work));
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#drained?.();
     }
   }
 
-  /** The DDL under its advisory lock (see schema.ts); `#schema` runs it once, again after a failure. */
-  #createSchema(): Promise<unknown> {
-    return this.pool.query({ text: lockedSchemaSql(this.#options), query_timeout: this.#queryTimeout } as pg.QueryConfig);
+  /** The encoding check, then the DDL under its advisory lock (see schema.ts): one message; `#setup` runs it once, again after a failure. */
+  #runSetup(): Promise<unknown> {
+    const text = this.#options.createSchema ? `${ENCODING_CHECK_SQL}\n${lockedSchemaSql(this.#options)}` : ENCODING_CHECK_SQL;
+    return this.pool.query({ text, query_timeout: this.#queryTimeout } as pg.QueryConfig);
   }
 }

@@ -44,6 +44,7 @@ export async function sweepExpired(context: SweepContext): Promise<number> {
 
   let from = batch.next;
   const backlog = await estimateBacklog(context);
+  if (backlog === undefined) return total;
   if (backlog.canWalk && backlog.expired >= backlog.blocks * BLOCK_WALK_ROWS_PER_BLOCK) {
     total += await walkBlocks(context, backlog);
     // Every row that had expired when the walk began is gone: the index part starts there.
@@ -74,9 +75,11 @@ interface Backlog {
   readonly canWalk: boolean;
 }
 
-async function estimateBacklog(context: SweepContext): Promise<Backlog> {
+/** The backlog's size, or undefined when a close() came between its two statements. */
+async function estimateBacklog(context: SweepContext): Promise<Backlog | undefined> {
   const size = await context.run(context.statements.sweepSize, []);
   const [blocks, now, version] = size.rows[0] as [number, string, number];
+  if (context.stopping()) return undefined;
   const plan = await context.run(context.statements.sweepEstimate, []);
   const expired = (plan.rows[0]?.[0] as Array<{ Plan: { "Plan Rows": number } }>)[0]?.Plan["Plan Rows"] ?? 0;
   return { blocks, expired, now, canWalk: version >= TID_RANGE_SCAN_VERSION };
