@@ -5,8 +5,7 @@
 import type { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
-import type { IoRedisClient } from "./options.js";
-import type { Commands } from "./redis-store.js";
+import type { Commands, IoRedisClient } from "./options.js";
 
 /** Longest wait between two reconnection attempts of a store-owned client, in ms. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
@@ -18,13 +17,18 @@ const MAX_RECONNECT_DELAY_MS = 1_000;
  * (`maxRetriesPerRequest: 0`), attempts come at most a second (and at most half
  * the deadline) apart, and a connection attempt gives up within the deadline.
  * So the offline queue stays small and a rejected call cannot be sent long after
- * it was reported as failed. The caller's own ioredis options win over these.
+ * it was reported as failed. A connection that has stopped answering (a dead TCP
+ * flow never errors by itself) is destroyed once commands have waited a whole
+ * deadline without a byte from Redis (`socketTimeout`): ioredis then rejects what it
+ * queued, releasing it, and reconnects. The caller's own ioredis options win over these.
  */
 export function openOwnClient(url: string | undefined, redis: RedisOptions | undefined, timeoutMs: number): Redis {
   const options: RedisOptions = {
     maxRetriesPerRequest: 0,
     connectTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
     retryStrategy: (attempt) => reconnectDelay(attempt, Math.min(MAX_RECONNECT_DELAY_MS, timeoutMs / 2)),
+    ...(redis?.sentinels ? sentinelDefaults(timeoutMs) : {}),
     ...redis,
   };
   const client = url === undefined ? new Redis(options) : new Redis(url, options);
@@ -32,6 +36,16 @@ export function openOwnClient(url: string | undefined, redis: RedisOptions | und
   // already rejects with a SessionStoreError, so the event adds nothing.
   client.on("error", ignore);
   return client;
+}
+
+/**
+ * With Sentinel: leave the old primary as soon as a Sentinel announces a failover
+ * (`+switch-master`) instead of writing to it until it is demoted and drops those
+ * writes, and skip a Sentinel that accepts the connection but does not answer
+ * within a quarter of the deadline instead of waiting on it for ever.
+ */
+function sentinelDefaults(timeoutMs: number): RedisOptions {
+  return { failoverDetector: true, sentinelCommandTimeout: Math.max(100, Math.floor(timeoutMs / 4)) };
 }
 
 /**

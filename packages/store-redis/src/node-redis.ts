@@ -1,5 +1,4 @@
-import type { NodeRedisClient } from "./options.js";
-import type { Commands } from "./redis-store.js";
+import type { Commands, NodeRedisClient } from "./options.js";
 
 /** node-redis's code for a RESP blob string (`RESP_TYPES.BLOB_STRING`): mapped to Buffer, GET returns bytes. */
 const BLOB_STRING = 36;

@@ -4,25 +4,10 @@ import { checkArguments, CloseOnce, operationContexts, runOperation } from "@ses
 import type { Redis } from "ioredis";
 import { ioredisCommands, openOwnClient } from "./ioredis.js";
 import { nodeRedisCommands } from "./node-redis.js";
-import type { RedisStoreOptions } from "./options.js";
+import type { Commands, RedisStoreOptions } from "./options.js";
 import { isIoRedis, resolveRedisStoreOptions } from "./options.js";
 
 const BACKEND = "redis";
-
-/**
- * The four commands a `RedisStore` sends, whatever the client. Each names one key,
- * so they work the same on a single node and on a Cluster.
- */
-export interface Commands {
-  /** `SET key data PX ttlMs`. */
-  set(key: string, data: Uint8Array, ttlMs: number): Promise<unknown>;
-  /** `GET key`, the value as bytes; null when there is no key. */
-  get(key: string): Promise<Buffer | null>;
-  /** `DEL key`: how many keys it deleted. */
-  del(key: string): Promise<number>;
-  /** `PEXPIRE key ttlMs`: 1 if the key exists, else 0. */
-  pexpire(key: string, ttlMs: number): Promise<number>;
-}
 
 /**
  * Sessions in Redis (or Valkey), one key per session: `prefix + id`, holding the
@@ -55,7 +40,7 @@ export class RedisStore implements SessionStore {
     checkArguments({ id });
     this.#closing.assertOpen("load");
     const key = this.#prefix + id;
-    const value = await runOperation(this.#contexts.load, () => this.#commands.get(key));
+    const value = await runOperation(this.#contexts.load, () => this.#commands.get(key), id);
     return value ?? undefined;
   }
 
@@ -63,7 +48,7 @@ export class RedisStore implements SessionStore {
     const ttl = checkArguments({ id, data, ttlMs });
     this.#closing.assertOpen("store");
     const key = this.#prefix + id;
-    await runOperation(this.#contexts.store, () => this.#commands.set(key, data, ttl));
+    await runOperation(this.#contexts.store, () => this.#commands.set(key, data, ttl), id);
   }
 
   async remove(id: string): Promise<boolean> {
@@ -71,7 +56,7 @@ export class RedisStore implements SessionStore {
     this.#closing.assertOpen("remove");
     const key = this.#prefix + id;
     // Redis deletes an expired key on access, so DEL counts only a live session.
-    const deleted = await runOperation(this.#contexts.remove, () => this.#commands.del(key));
+    const deleted = await runOperation(this.#contexts.remove, () => this.#commands.del(key), id);
     return deleted > 0;
   }
 
@@ -80,7 +65,7 @@ export class RedisStore implements SessionStore {
     this.#closing.assertOpen("touch");
     const key = this.#prefix + id;
     // PEXPIRE on a missing or expired key changes nothing and answers 0.
-    const updated = await runOperation(this.#contexts.touch, () => this.#commands.pexpire(key, ttl));
+    const updated = await runOperation(this.#contexts.touch, () => this.#commands.pexpire(key, ttl), id);
     return updated > 0;
   }
 
