@@ -1,9 +1,10 @@
-import type BetterSqlite3 from "better-sqlite3";
+import type { SqliteDatabase } from "./drivers/driver.js";
+import { isSqliteDatabase } from "./drivers/driver.js";
 import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
 import { DEFAULT_TABLE } from "./schema.js";
 
-/** A better-sqlite3 `Database`. */
-export type Database = BetterSqlite3.Database;
+/** An open better-sqlite3 `Database`, node:sqlite `DatabaseSync` or bun:sqlite `Database`. */
+export type Database = SqliteDatabase;
 
 /** Options shared by both ways of giving the store a database. */
 export interface SqliteStoreCommonOptions {
@@ -68,8 +69,8 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
   if (path !== undefined && (typeof path !== "string" || path.length === 0)) {
     throw new TypeError("path must be a non-empty string");
   }
-  if (database !== undefined && typeof (database as Partial<Database> | null)?.prepare !== "function") {
-    throw new TypeError("database must be a better-sqlite3 Database");
+  if (database !== undefined && !isSqliteDatabase(database)) {
+    throw new TypeError("database must be a better-sqlite3 Database, a node:sqlite DatabaseSync or a bun:sqlite Database");
   }
   if (database !== undefined && options.busyTimeoutMs !== undefined) {
     throw new TypeError("busyTimeoutMs applies to a database the store opens; set `timeout` on your own Database");

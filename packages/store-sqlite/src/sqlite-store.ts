@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from "node:timers/promises";
-import BetterSqlite3 from "better-sqlite3";
-import type { Statement } from "better-sqlite3";
 import type { Operation, SessionStore, Sweeper } from "@session-store/core";
 import { SessionStoreError } from "@session-store/core";
 import { checkArguments, CloseOnce, optionalSweeper } from "@session-store/core/adapter";
 import type { Database, ResolvedSqliteStoreOptions, SqliteStoreOptions } from "./options.js";
 import { OWNED_DATABASE_PRAGMAS, resolveSqliteStoreOptions } from "./options.js";
+import { openBetterSqlite3 } from "./drivers/better-sqlite3.js";
+import type { SqliteStatement } from "./drivers/driver.js";
 import { schemaSql } from "./schema.js";
 import { statementsFor } from "./statements.js";
 
@@ -13,12 +13,16 @@ const BACKEND = "sqlite";
 
 /** The store's statements (see statements.ts), prepared on its database. */
 interface Prepared {
-  readonly load: Statement<[string, number], Buffer>;
-  readonly store: Statement<[string, Uint8Array, number]>;
-  readonly remove: Statement<[string], number>;
-  readonly touch: Statement<[number, string, number]>;
-  readonly sweep: Statement<[number, number]>;
+  readonly load: SqliteStatement;
+  readonly store: SqliteStatement;
+  readonly remove: SqliteStatement;
+  readonly touch: SqliteStatement;
+  readonly sweep: SqliteStatement;
 }
+
+/** One row of `load` / `remove` (see statements.ts). */
+interface DataRow { readonly data: Uint8Array }
+interface ExpiryRow { readonly expires_at: number | bigint }
 
 /**
  * Sessions in one SQLite table through better-sqlite3. Expiry is epoch ms from this
@@ -49,7 +53,8 @@ export class SqliteStore implements SessionStore {
     checkArguments({ id });
     const statements = this.#ready("load");
     try {
-      return statements.load.get(id, Date.now());
+      const row = statements.load.get(id, Date.now()) as DataRow | undefined;
+      return row?.data;
     } catch (error) {
       throw SessionStoreError.from(error, BACKEND, "load");
     }
@@ -72,8 +77,8 @@ export class SqliteStore implements SessionStore {
     try {
       // all(), not get(): get() stops at the returned row, before the statement ends and
       // commits, so a failed commit (SQLITE_FULL) would go unseen and the row stay.
-      const [expiresAt] = statements.remove.all(id);
-      return expiresAt !== undefined && expiresAt > Date.now();
+      const [row] = statements.remove.all(id) as ExpiryRow[];
+      return row !== undefined && Number(row.expires_at) > Date.now();
     } catch (error) {
       throw SessionStoreError.from(error, BACKEND, "remove");
     }
@@ -84,7 +89,7 @@ export class SqliteStore implements SessionStore {
     const statements = this.#ready("touch");
     try {
       const now = Date.now();
-      return statements.touch.run(now + ttl, id, now).changes > 0;
+      return Number(statements.touch.run(now + ttl, id, now).changes) > 0;
     } catch (error) {
       throw SessionStoreError.from(error, BACKEND, "touch");
     }
@@ -117,7 +122,7 @@ export class SqliteStore implements SessionStore {
     let deleted = 0;
     try {
       for (;;) {
-        const { changes } = sweep.run(now, batchSize);
+        const changes = Number(sweep.run(now, batchSize).changes);
         deleted += changes;
         if (changes < batchSize || this.#closing.closed) return deleted;
         await nextTurn();
@@ -162,25 +167,20 @@ export class SqliteStore implements SessionStore {
 
   /** Opens the store-owned database with its pragmas (see OWNED_DATABASE_PRAGMAS). */
   #open(): Database {
-    const db = new BetterSqlite3(this.#options.path, { timeout: this.#options.busyTimeoutMs });
-    try {
-      for (const pragma of OWNED_DATABASE_PRAGMAS) db.pragma(pragma);
-      return db;
-    } catch (error) {
-      db.close();
-      throw error;
-    }
+    const { path, busyTimeoutMs } = this.#options;
+    // Only reached without a caller's database, so `path` is set (see resolveSqliteStoreOptions).
+    return openBetterSqlite3(String(path), busyTimeoutMs, OWNED_DATABASE_PRAGMAS);
   }
 }
 
-/** Prepares the store's statements over `table` on `db`; `load` and `remove` return their one column. */
+/** Prepares the store's statements over `table` on `db`; rows come back as objects (node:sqlite has no pluck). */
 function prepare(db: Database, table: string): Prepared {
   const sql = statementsFor(table);
   return {
-    load: db.prepare<[string, number], Buffer>(sql.load).pluck(),
-    store: db.prepare<[string, Uint8Array, number]>(sql.store),
-    remove: db.prepare<[string], number>(sql.remove).pluck(),
-    touch: db.prepare<[number, string, number]>(sql.touch),
-    sweep: db.prepare<[number, number]>(sql.sweep),
+    load: db.prepare(sql.load),
+    store: db.prepare(sql.store),
+    remove: db.prepare(sql.remove),
+    touch: db.prepare(sql.touch),
+    sweep: db.prepare(sql.sweep),
   };
 }

@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
 import type { Backend } from "./backend.js";
 import { namespaceSet } from "./backend.js";
 
@@ -10,7 +9,7 @@ export function sqliteBackend(): Backend {
   const namespaces = namespaceSet();
   let dir: string | undefined;
   const pathOf = (namespace: string) => join((dir ??= mkdtempSync(join(tmpdir(), "session-store-sqlite-"))), `${namespace}.db`);
-  const readers = new Map<string, BetterSqlite3.Database>();
+  const readers = new Map<string, Reader>();
   return {
     name: "sqlite",
     newNamespace: () => namespaces.next(),
@@ -20,11 +19,11 @@ export function sqliteBackend(): Backend {
       const path = pathOf(file);
       if (!readers.has(file) && !existsSync(path)) return undefined;
       let reader = readers.get(file);
-      if (!reader) readers.set(file, (reader = new BetterSqlite3(path, { timeout: 5_000 })));
+      if (!reader) readers.set(file, (reader = await openReader(path)));
       if (reader.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) === undefined) return undefined;
       // The store counts expiry in epoch ms by this process's clock, which is this one.
-      const expiresAt = reader.prepare<[string], number>(`SELECT expires_at FROM "${table}" WHERE id = ?`).pluck().get(id);
-      return expiresAt === undefined ? undefined : { expiresInMs: expiresAt - Date.now() };
+      const row = reader.prepare(`SELECT expires_at FROM "${table}" WHERE id = ?`).get(id) as { expires_at: number } | null | undefined;
+      return row ? { expiresInMs: Number(row.expires_at) - Date.now() } : undefined;
     },
     async cleanup() {
       for (const reader of readers.values()) reader.close();
@@ -34,4 +33,23 @@ export function sqliteBackend(): Backend {
       dir = undefined;
     },
   };
+}
+
+/** What inspect needs of a database: better-sqlite3's and bun:sqlite's both have it. */
+interface Reader {
+  prepare(sql: string): { get(...values: unknown[]): unknown };
+  close(): void;
+}
+
+/** A reader over the file: bun:sqlite under Bun (which cannot load better-sqlite3), else better-sqlite3. */
+async function openReader(path: string): Promise<Reader> {
+  if (process.versions.bun) {
+    const bunSqlite = "bun:sqlite";
+    const { Database } = (await import(bunSqlite)) as { Database: new (path: string) => Reader & { exec(sql: string): void } };
+    const reader = new Database(path);
+    reader.exec("PRAGMA busy_timeout = 5000");
+    return reader;
+  }
+  const { default: BetterSqlite3 } = await import("better-sqlite3");
+  return new BetterSqlite3(path, { timeout: 5_000 });
 }
