@@ -18,6 +18,9 @@ type Callback<T = void> = (error: unknown, value?: T) => void;
  * throws. A stored entry that does not decode reads as no session, so the user
  * gets a fresh one instead of an error on every request until it expires.
  *
+ * Every method calls the store before it returns (nothing is awaited first), so
+ * calls on one id reach the store in the order they were made, awaited or not.
+ *
  * The wrapped store belongs to the caller, who closes it.
  */
 export class ExpressSessionStore extends storeBase() {
@@ -41,8 +44,9 @@ export class ExpressSessionStore extends storeBase() {
 
   override set(sid: string, session: SessionData, callback?: Callback): void {
     settle("store", callback, async () => {
-      const ttlMs = await this.#ttlOrRemove(sid, session);
-      if (ttlMs !== undefined) await this.#store.store(sid, this.#encode(session), ttlMs);
+      const ttlMs = sessionTtl(session, this.#options.ttlMs);
+      // An expired cookie keeps no data behind.
+      await (ttlMs > 0 ? this.#store.store(sid, this.#encode(session), ttlMs) : this.#store.remove(sid));
     });
   }
 
@@ -55,18 +59,9 @@ export class ExpressSessionStore extends storeBase() {
   /** Extends a live session to its cookie's new expiry without rewriting it (express-session's rolling sessions). */
   override touch(sid: string, session: SessionData, callback?: Callback): void {
     settle("touch", callback, async () => {
-      const ttlMs = await this.#ttlOrRemove(sid, session);
-      if (ttlMs !== undefined) await this.#store.touch(sid, ttlMs);
+      const ttlMs = sessionTtl(session, this.#options.ttlMs);
+      await (ttlMs > 0 ? this.#store.touch(sid, ttlMs) : this.#store.remove(sid));
     });
-  }
-
-  /** The session's TTL from its cookie, or undefined once a cookie that has already expired had its session removed. */
-  async #ttlOrRemove(sid: string, session: SessionData): Promise<number | undefined> {
-    const ttlMs = sessionTtl(session, this.#options.ttlMs);
-    if (ttlMs > 0) return ttlMs;
-    // An expired cookie keeps no data behind.
-    await this.#store.remove(sid);
-    return undefined;
   }
 
   #encode(session: SessionData): Uint8Array {
