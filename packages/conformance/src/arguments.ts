@@ -7,9 +7,9 @@ import type { Check, CheckContext } from "./types.js";
 
 const topic = "arguments";
 
-type ErrorClass = typeof TypeError | typeof RangeError;
+export type ErrorClass = typeof TypeError | typeof RangeError;
 
-const badIds: ReadonlyArray<[string, unknown, ErrorClass]> = [
+export const badIds: ReadonlyArray<[string, unknown, ErrorClass]> = [
   ["undefined", undefined, TypeError],
   ["null", null, TypeError],
   ["a number", 42, TypeError],

@@ -2,8 +2,14 @@ import { argumentChecks } from "./arguments.js";
 import { closeChecks } from "./close.js";
 import { concurrencyChecks } from "./concurrency.js";
 import { expiryChecks } from "./expiry.js";
+import { entryChecks } from "./entry.js";
 import { isolationChecks } from "./isolation.js";
+import { listingChecks } from "./listing.js";
+import { managementArgumentChecks } from "./management-arguments.js";
+import { ownerChecks } from "./owners.js";
 import { removeChecks } from "./remove.js";
+import { revocationOrderChecks } from "./revocation-order.js";
+import { revocationChecks } from "./revocation.js";
 import { roundTripChecks } from "./round-trip.js";
 import { sweepChecks } from "./sweep.js";
 import { touchChecks } from "./touch.js";
@@ -19,5 +25,11 @@ export const conformanceChecks: readonly Check[] = [
   ...argumentChecks,
   ...isolationChecks,
   ...concurrencyChecks,
+  ...entryChecks,
+  ...ownerChecks,
+  ...revocationChecks,
+  ...revocationOrderChecks,
+  ...listingChecks,
+  ...managementArgumentChecks,
   ...closeChecks,
 ];

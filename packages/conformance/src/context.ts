@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { SessionStore } from "@session-store/core";
-import type { CheckContext, ConformanceOptions } from "./types.js";
+import { isManaged } from "@session-store/core";
+import type { ManagedSessionStore, SessionStore } from "@session-store/core";
+import type { CheckContext, ConformanceOptions, CreateOptions } from "./types.js";
 
 const DEFAULT_EXPIRY_SLACK_MS = 25;
 
@@ -15,19 +16,28 @@ export function createContext(options: ConformanceOptions): OwnedContext {
   const capabilities = {
     sharedNamespace: false,
     expirySlackMs: DEFAULT_EXPIRY_SLACK_MS,
+    management: true,
     ...options.capabilities,
   };
 
   const newNamespace = () => `ss_${randomBytes(6).toString("hex")}`;
 
+  const open = async (namespace = newNamespace(), createOptions?: CreateOptions) => {
+    const store = await (createOptions === undefined ? options.create(namespace) : options.create(namespace, createOptions));
+    namespaces.set(store, namespace);
+    return store;
+  };
+
   return {
     options,
     capabilities,
     canInspect: options.inspect !== undefined,
+    listedId: (id) => (options.listedId ? options.listedId(id) : id),
     newNamespace,
-    async open(namespace = newNamespace()) {
-      const store = await options.create(namespace);
-      namespaces.set(store, namespace);
+    open,
+    async openManaged(namespace, createOptions): Promise<ManagedSessionStore> {
+      const store = await open(namespace, createOptions);
+      if (!isManaged(store)) throw new Error("conformance: the store has no session management (set capabilities.management: false)");
       return store;
     },
     namespaceOf(store) {

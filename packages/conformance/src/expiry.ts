@@ -76,7 +76,7 @@ export const expiryChecks: Check[] = [
     async run(context) {
       const store = await context.open();
       const id = newId();
-      await expect(store.store(id, dataFor(id), 0.3)).resolves.toBeUndefined();
+      await expect(store.store(id, dataFor(id), 0.3)).resolves.toBe(true);
       await store.store(id, dataFor(id), 1_500.5);
       expectBytes(await store.load(id), dataFor(id));
     },

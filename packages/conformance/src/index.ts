@@ -10,7 +10,7 @@ import { createContext } from "./context.js";
 import type { Check, ConformanceOptions } from "./types.js";
 
 export { conformanceChecks } from "./checks.js";
-export type { Check, CheckContext, ConformanceOptions, Inspection, StoreCapabilities } from "./types.js";
+export type { Check, CheckContext, ConformanceOptions, CreateOptions, Inspection, StoreCapabilities } from "./types.js";
 
 /** Time one check may take: the 8 MiB round trip on a slow backend is the longest. */
 const CHECK_TIMEOUT_MS = 60_000;
@@ -43,4 +43,4 @@ export function describeSessionStore(options: ConformanceOptions): void {
   });
 }
 export { ReferenceStore, referenceOptions } from "./reference-store.js";
-export type { ReferenceEntry } from "./reference-store.js";
+export type { ReferenceEntry, ReferenceStoreClass, ReferenceStoreOptions } from "./reference-store.js";

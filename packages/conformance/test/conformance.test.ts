@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { conformanceChecks, describeSessionStore, runCheck } from "../src/index.js";
-import type { SessionStore } from "@session-store/core";
 import {
   CallersArrayStore,
   RacyRemoveStore,
@@ -12,14 +11,22 @@ import {
   TruncatingStore,
   ZeroTtlStore,
 } from "./fixtures/broken-stores.js";
-import type { ReferenceEntry as Entry } from "../src/reference-store.js";
+import {
+  ClearDropsRevocationsStore,
+  EagerEntriesStore,
+  LateStoreUndoesRevocationStore,
+  OwnerListMissesOneStore,
+  OwnerListsExpiredStore,
+  TrueWhileRevokedStore,
+} from "./fixtures/broken-management-stores.js";
+import type { ReferenceStoreClass } from "../src/reference-store.js";
 import { referenceOptions } from "../src/reference-store.js";
 
 // The suite passes a correct store...
 describeSessionStore(referenceOptions("reference"));
 
 // ...and each deliberately broken store fails the checks aimed at its bug.
-const brokenStores: Array<[string, new (entries: Map<string, Entry>) => SessionStore, string[]]> = [
+const brokenStores: Array<[string, ReferenceStoreClass, string[]]> = [
   ["returns expired data", ReturnsExpiredStore, [
     "a session is live before its TTL and gone after it",
     "store replaces the expiry: a shorter TTL shortens it",
@@ -41,6 +48,27 @@ const brokenStores: Array<[string, new (entries: Map<string, Entry>) => SessionS
   ["namespaces share data", SharedNamespaceStore, ["stores over different namespaces never see each other's data"]],
   ["accepts a 0 ttl", ZeroTtlStore, ["a bad ttl rejects store with TypeError or RangeError and writes nothing"]],
   ["removes in two steps", RacyRemoveStore, ["concurrent removes of one live session: exactly one resolves true"]],
+  ["misses a session in an owner's list", OwnerListMissesOneStore, [
+    "sessionsOf lists exactly the owner's live sessions, with their expiresAt",
+    "removeSessionsOf revokes every live session of the owner and resolves how many",
+  ]],
+  ["lists an owner's expired session", OwnerListsExpiredStore, [
+    "sessionsOf lists exactly the owner's live sessions, with their expiresAt",
+    "removeSessionsOf revokes every live session of the owner and resolves how many",
+  ]],
+  ["lets a late store undo a revocation", LateStoreUndoesRevocationStore, [
+    "store then revoke, called without awaiting, on many ids: every id ends revoked and revoke saw the session",
+  ]],
+  ["reads the whole namespace for entries", EagerEntriesStore, [
+    "entries is lazy: after the namespace is emptied, it yields at most a few batches more",
+  ]],
+  ["resolves true for a store while revoked", TrueWhileRevokedStore, [
+    "revoke of a live session resolves true; then load/entry are undefined, store false, touch false, remove false",
+    "revoke then store, called without awaiting, on many ids: every store resolves false and writes nothing",
+  ]],
+  ["clears revocations", ClearDropsRevocationsStore, [
+    "clear removes every session of the namespace, resolves how many were live, and keeps revocations",
+  ]],
 ];
 
 describe("the suite fails broken stores", () => {
@@ -56,4 +84,14 @@ describe("the suite fails broken stores", () => {
       }
     });
   }
+});
+
+describe("a store without session management", () => {
+  it("is run without the management checks when its capability says so", () => {
+    const options = { ...referenceOptions("unmanaged"), capabilities: { expiry: "sweep", management: false } } as const;
+    const applied = conformanceChecks.filter((check) => check.appliesTo?.(options) ?? true);
+    const managementTopics = ["entry", "owners", "revocation", "revocation order", "listing", "management arguments"];
+    expect(applied.filter((check) => managementTopics.includes(check.topic))).toEqual([]);
+    expect(applied.length).toBeGreaterThan(0);
+  });
 });

@@ -16,7 +16,7 @@ function setup(keys: Uint8Array[], inner = new MapStore()) {
   return { inner, store, reasons };
 }
 
-const raw = (inner: MapStore, id: string) => inner.entries.get(id)!.data;
+const raw = (inner: MapStore, id: string) => inner.records.get(id)!.data;
 
 describe("encrypted", () => {
   it("stores ciphertext only: 33 bytes longer, plaintext absent, a fresh IV on every write", async () => {
@@ -86,7 +86,7 @@ describe("encrypted", () => {
     variants.push(new Uint8Array([...good, 0]));
 
     for (const variant of variants) {
-      inner.entries.get("id")!.data = variant;
+      inner.records.get("id")!.data = variant;
       expect(await store.load("id")).toBeUndefined();
     }
     expect(reasons).toHaveLength(variants.length);
@@ -99,7 +99,7 @@ describe("encrypted", () => {
     for (let length = 0; length < 200; length += 1) {
       const garbage = new Uint8Array(randomBytes(length));
       if (length > 5) garbage.set(raw(inner, "id").subarray(0, 5)); // a valid header, to reach the tag check
-      inner.entries.get("id")!.data = garbage;
+      inner.records.get("id")!.data = garbage;
       expect(await store.load("id")).toBeUndefined();
     }
   });
@@ -108,7 +108,7 @@ describe("encrypted", () => {
     const { inner, store, reasons } = setup([keyA]);
     await store.store("alice", new Uint8Array([1, 2]), 60_000);
     await store.store("mallory", new Uint8Array([3, 4]), 60_000);
-    inner.entries.get("mallory")!.data = raw(inner, "alice").slice();
+    inner.records.get("mallory")!.data = raw(inner, "alice").slice();
     expect(await store.load("mallory")).toBeUndefined();
     expect(reasons).toEqual(["authentication"]);
     expect(await store.load("alice")).toEqual(new Uint8Array([1, 2]));
@@ -168,13 +168,13 @@ describe("encrypted", () => {
     const inner = new MapStore();
     await setup([keyA], inner).store.store("id", new Uint8Array([1]), 60_000);
     const { store, reasons } = setup([keyB], inner);
-    const expiresAt = inner.entries.get("id")!.expiresAt;
+    const expiresAt = inner.records.get("id")!.expiresAt;
 
     expect(await store.load("id")).toBeUndefined();
     expect(await store.touch("id", 120_000)).toBe(false);
-    expect(inner.entries.get("id")!.expiresAt).toBe(expiresAt);
+    expect(inner.records.get("id")!.expiresAt).toBe(expiresAt);
     expect(await store.remove("id")).toBe(false);
-    expect(inner.entries.has("id")).toBe(false);
+    expect(inner.records.has("id")).toBe(false);
     expect(reasons).toEqual(["unknown-key", "unknown-key", "unknown-key"]);
   });
 

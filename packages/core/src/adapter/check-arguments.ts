@@ -59,6 +59,11 @@ function checkId(id: unknown): void {
   checkIdentity(id, "session id");
 }
 
+/** Checks a value that follows the rules of an id (an `except`, a listed id), naming it `what` in the error. */
+export function checkIdentifierArgument(value: unknown, what: string): void {
+  checkIdentity(value, what);
+}
+
 function checkIdentity(value: unknown, what: string): void {
   if (typeof value !== "string") throw new TypeError(`${what} must be a string, got ${describe(value)}`);
   if (value.length === 0) throw new RangeError(`${what} must not be empty`);

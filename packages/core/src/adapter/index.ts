@@ -4,7 +4,22 @@
  * in, redaction, and the patterns every store needs (close once, a resource made on
  * first use and retried after a failure, the optional background sweeper).
  */
-export { checkArguments, checkOwner, checkStoreOptions, MAX_ID_BYTES, MAX_TTL_MS } from "./check-arguments.js";
+export {
+  checkArguments,
+  checkIdentifierArgument,
+  checkOwner,
+  checkStoreOptions,
+  MAX_ID_BYTES,
+  MAX_TTL_MS,
+} from "./check-arguments.js";
+export {
+  checkEntriesOptions,
+  checkRemoveSessionsOf,
+  checkRevocationGrace,
+  DEFAULT_ENTRIES_BATCH_SIZE,
+  DEFAULT_REVOCATION_GRACE_MS,
+  MAX_ENTRIES_BATCH_SIZE,
+} from "./check-management.js";
 export type { SessionArguments } from "./check-arguments.js";
 export { checkIdentifier } from "./check-identifier.js";
 export { quoteIdentifier } from "./quote-identifier.js";

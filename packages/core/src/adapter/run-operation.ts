@@ -11,7 +11,24 @@ export interface OperationContext {
   readonly timeoutMs: number;
 }
 
-const OPERATIONS: readonly Operation[] = ["load", "store", "remove", "touch", "sweep", "close", "connect", "setup"];
+const OPERATIONS: readonly Operation[] = [
+  "load",
+  "store",
+  "remove",
+  "touch",
+  "sweep",
+  "close",
+  "connect",
+  "setup",
+  "ping",
+  "entry",
+  "sessionsOf",
+  "removeSessionsOf",
+  "revoke",
+  "entries",
+  "count",
+  "clear",
+];
 
 /**
  * The context of every operation for one store, made once when the store is built

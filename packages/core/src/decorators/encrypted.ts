@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, createSecretKey, randomBytes } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { checkArguments } from "../adapter/check-arguments.js";
+import { checkArguments, checkStoreOptions } from "../adapter/check-arguments.js";
 import { checkOptionsObject } from "../adapter/check-options.js";
-import type { SessionStore } from "../session-store.js";
+import type { ListedEntry, ManagedSessionStore, SessionEntry, SessionManagement, SessionStore } from "../session-store.js";
 import { passThrough } from "./pass-through.js";
 import type { DecoratedStore } from "./pass-through.js";
 
@@ -57,46 +57,96 @@ interface Key {
  * resolve `false`; `touch` leaves it to expire, `remove` deletes it. So each of them
  * reads (and decrypts) the entry first: one more backend round trip. Each entry grows
  * by 33 bytes.
+ *
+ * Over a managed store, `entry` and `entries` decrypt (an undecryptable entry is
+ * absent, as for `load`); owners stay plain, and the other management calls pass
+ * through, seeing each entry as the backend holds it.
  */
 export function encrypted<S extends SessionStore>(store: S, options: EncryptedOptions): DecoratedStore<S> {
   checkOptionsObject(options, "encrypted");
   const keys = checkKeys(options.keys);
   const writer = keys[0] as Key; // checkKeys refuses an empty list
   const onUndecryptable = options.onUndecryptable;
-  const loadOpened = async (id: string): Promise<Uint8Array | undefined> => {
-    const sealed = await store.load(id);
-    if (sealed === undefined) return undefined;
-    const opened = open(keys, id, sealed);
-    if (typeof opened === "string") {
-      onUndecryptable?.(opened);
+  const opened = (id: string, sealed: Uint8Array): Uint8Array | undefined => {
+    const plain = open(keys, id, sealed);
+    if (typeof plain === "string") {
+      onUndecryptable?.(plain);
       return undefined;
     }
-    return opened;
+    return plain;
   };
-  return passThrough(store, {
-    async load(id) {
+  const loadOpened = async (id: string): Promise<Uint8Array | undefined> => {
+    const sealed = await store.load(id);
+    return sealed === undefined ? undefined : opened(id, sealed);
+  };
+  /** The entry with its data decrypted, the rest as read; `undefined` when it does not decrypt. */
+  const openedEntry = <E extends SessionEntry>(id: string, entry: E): E | undefined => {
+    const data = opened(id, entry.data);
+    return data === undefined ? undefined : { ...entry, data };
+  };
+  const management = (inner: ManagedSessionStore): Partial<SessionManagement> => ({
+    async entry(id) {
       checkArguments({ id });
-      return loadOpened(id);
+      const entry = await inner.entry(id);
+      return entry === undefined ? undefined : openedEntry(id, entry);
     },
-    async store(id, data, ttlMs) {
-      checkArguments({ id, data, ttlMs });
-      return store.store(id, seal(writer, id, data), ttlMs);
-    },
-    // remove and touch answer as `load` would: an entry that loads as absent is absent.
-    async remove(id) {
-      checkArguments({ id });
-      const readable = (await loadOpened(id)) !== undefined;
-      // An undecryptable entry is deleted all the same: nothing can ever read it again.
-      const removed = await store.remove(id);
-      return readable && removed;
-    },
-    async touch(id, ttlMs) {
-      checkArguments({ id, ttlMs });
-      // An undecryptable entry is left as it is, to expire at its old time.
-      if ((await loadOpened(id)) === undefined) return false;
-      return store.touch(id, ttlMs);
+    entries(options) {
+      return decryptedEntries(() => inner.entries(options), openedEntry);
     },
   });
+  return passThrough(
+    store,
+    {
+      async load(id) {
+        checkArguments({ id });
+        return loadOpened(id);
+      },
+      async store(id, data, ttlMs, storeOptions) {
+        checkArguments({ id, data, ttlMs });
+        checkStoreOptions(storeOptions);
+        return store.store(id, seal(writer, id, data), ttlMs, storeOptions);
+      },
+      // remove and touch answer as `load` would: an entry that loads as absent is absent.
+      async remove(id) {
+        checkArguments({ id });
+        const readable = (await loadOpened(id)) !== undefined;
+        // An undecryptable entry is deleted all the same: nothing can ever read it again.
+        const removed = await store.remove(id);
+        return readable && removed;
+      },
+      async touch(id, ttlMs) {
+        checkArguments({ id, ttlMs });
+        // An undecryptable entry is left as it is, to expire at its old time.
+        if ((await loadOpened(id)) === undefined) return false;
+        return store.touch(id, ttlMs);
+      },
+    },
+    management,
+  );
+}
+
+/** Marks an id in a listing that is not the session id itself (`hashedIds` gives these). */
+const LISTED = "\u0000";
+
+/**
+ * The wrapped store's listing, decrypted one entry at a time; undecryptable entries
+ * are skipped. It opens the listing on the first `next()`, where bad options must reject.
+ */
+async function* decryptedEntries(
+  open: () => AsyncIterable<ListedEntry>,
+  openedEntry: (id: string, entry: ListedEntry) => ListedEntry | undefined,
+): AsyncIterable<ListedEntry> {
+  for await (const entry of open()) {
+    if (entry.id.startsWith(LISTED)) {
+      // Each entry is bound to the session id it was written under, which a listed id
+      // (a hash of it) no longer tells: skipping would silently list nothing.
+      throw new Error(
+        "encrypted cannot list the sessions of a store that hides their ids: wrap it the other way round, hashedIds(encrypted(store))",
+      );
+    }
+    const opened = openedEntry(entry.id, entry);
+    if (opened !== undefined) yield opened;
+  }
 }
 
 function checkKeys(keys: unknown): Key[] {

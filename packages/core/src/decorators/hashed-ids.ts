@@ -1,8 +1,8 @@
 import { createHmac, createSecretKey } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { checkArguments } from "../adapter/check-arguments.js";
+import { checkArguments, checkIdentifierArgument, checkOwner, checkStoreOptions } from "../adapter/check-arguments.js";
 import { checkOptionsObject } from "../adapter/check-options.js";
-import type { SessionStore } from "../session-store.js";
+import type { ListedEntry, ManagedSessionStore, SessionManagement, SessionStore } from "../session-store.js";
 import { passThrough } from "./pass-through.js";
 import type { DecoratedStore } from "./pass-through.js";
 
@@ -25,12 +25,18 @@ export interface HashedIdsOptions {
 export function createIdHasher(options: HashedIdsOptions): (id: string) => string {
   checkOptionsObject(options, "hashedIds");
   const key = secretKey(options.secret);
-  const encoding = options.encoding ?? "hex";
-  if (encoding !== "hex" && encoding !== "base64url") {
-    throw new RangeError(`encoding must be "hex" or "base64url", got ${JSON.stringify(String(encoding))}`);
-  }
+  const encoding = checkEncoding(options.encoding);
   return (id) => createHmac("sha256", key).update(id, "utf8").digest(encoding);
 }
+
+/** Marks an id in a listing as the backend's hashed key, not a session id: no session id holds a NUL. */
+const LISTED = "\u0000";
+
+/** What a hashed key looks like in each encoding: a listed id must be one. */
+const HASHED_KEY: Record<Encoding, RegExp> = {
+  hex: /^[0-9a-f]{64}$/,
+  base64url: /^[A-Za-z0-9_-]{43}$/,
+};
 
 /**
  * Wraps a store so that its backend only ever sees HMAC-SHA-256 of each session id:
@@ -39,27 +45,91 @@ export function createIdHasher(options: HashedIdsOptions): (id: string) => strin
  * id is refused exactly as the wrapped store would refuse it.
  *
  * Changing the secret orphans every stored session (they expire normally).
+ *
+ * Over a managed store, owners are kept as given, and listings (`sessionsOf`,
+ * `entries`) cannot give back ids the backend never saw: they yield `"\u0000"` + the
+ * hashed key instead. `revoke` and `removeSessionsOf`'s `except` accept such a listed
+ * id as well as a session id; every other operation refuses it (a NUL), so a listed
+ * id can end a session but never open one.
  */
 export function hashedIds<S extends SessionStore>(store: S, options: HashedIdsOptions): DecoratedStore<S> {
   const hash = createIdHasher(options);
-  return passThrough(store, {
-    async load(id) {
+  const hashedKey = HASHED_KEY[checkEncoding(options.encoding)];
+  /** The backend's key for a session id, or for an id a listing gave out. */
+  const keyOf = (id: unknown, what: string): string => {
+    if (typeof id === "string" && id.startsWith(LISTED)) {
+      const key = id.slice(LISTED.length);
+      if (!hashedKey.test(key)) throw new RangeError(`${what} must not contain a NUL character`);
+      return key;
+    }
+    checkIdentifierArgument(id, what);
+    return hash(id as string);
+  };
+  const management = (inner: ManagedSessionStore): Partial<SessionManagement> => ({
+    async entry(id) {
       checkArguments({ id });
-      return store.load(hash(id));
+      return inner.entry(hash(id));
     },
-    async store(id, data, ttlMs) {
-      checkArguments({ id, data, ttlMs });
-      return store.store(hash(id), data, ttlMs);
+    async sessionsOf(owner) {
+      checkOwner(owner);
+      const sessions = await inner.sessionsOf(owner);
+      return sessions.map(({ id, expiresAt }) => ({ id: LISTED + id, expiresAt }));
     },
-    async remove(id) {
-      checkArguments({ id });
-      return store.remove(hash(id));
+    async removeSessionsOf(owner, options) {
+      checkOwner(owner);
+      if (options === undefined) return inner.removeSessionsOf(owner);
+      if (typeof options !== "object" || options === null) throw new TypeError("removeSessionsOf options must be an object");
+      const { except } = options;
+      return inner.removeSessionsOf(owner, except === undefined ? {} : { except: keyOf(except, "except") });
     },
-    async touch(id, ttlMs) {
-      checkArguments({ id, ttlMs });
-      return store.touch(hash(id), ttlMs);
+    async revoke(id) {
+      return inner.revoke(keyOf(id, "session id"));
+    },
+    entries(options) {
+      return listed(() => inner.entries(options));
     },
   });
+  return passThrough(
+    store,
+    {
+      async load(id) {
+        checkArguments({ id });
+        return store.load(hash(id));
+      },
+      async store(id, data, ttlMs, storeOptions) {
+        checkArguments({ id, data, ttlMs });
+        checkStoreOptions(storeOptions);
+        return store.store(hash(id), data, ttlMs, storeOptions);
+      },
+      async remove(id) {
+        checkArguments({ id });
+        return store.remove(hash(id));
+      },
+      async touch(id, ttlMs) {
+        checkArguments({ id, ttlMs });
+        return store.touch(hash(id), ttlMs);
+      },
+    },
+    management,
+  );
+}
+
+/**
+ * The wrapped store's listing, one entry at a time, with each id marked as a listed
+ * one. It opens the listing on the first `next()`, where bad options must reject.
+ */
+async function* listed(open: () => AsyncIterable<ListedEntry>): AsyncIterable<ListedEntry> {
+  for await (const entry of open()) yield { ...entry, id: LISTED + entry.id };
+}
+
+type Encoding = NonNullable<HashedIdsOptions["encoding"]>;
+
+function checkEncoding(encoding: unknown): Encoding {
+  if (encoding === undefined) return "hex";
+  if (encoding !== "hex" && encoding !== "base64url") {
+    throw new RangeError(`encoding must be "hex" or "base64url", got ${JSON.stringify(String(encoding))}`);
+  }
+  return encoding;
 }
 
 function secretKey(secret: unknown): KeyObject {
