@@ -5,7 +5,7 @@ import type { Entry } from "./entry.js";
 const MIN_ITEMS_BEFORE_COMPACTION = 1024;
 
 /**
- * The stored entries ordered by expiry, so the janitor pops only what is due
+ * The stored entries of one kind (sessions, or revocations) ordered by expiry, so the janitor pops only what is due
  * instead of scanning every session.
  *
  * Deletion is lazy: removing or replacing an entry leaves its queue item in place,
@@ -18,10 +18,15 @@ const MIN_ITEMS_BEFORE_COMPACTION = 1024;
 export class ExpiryQueue {
   readonly #heap = new FlatQueue<Entry>();
   readonly #entries: ReadonlyMap<string, Entry>;
+  readonly #revocations: boolean;
 
-  /** `entries` is the store's map: an item whose entry is no longer there is a leftover. */
-  constructor(entries: ReadonlyMap<string, Entry>) {
+  /**
+   * `entries` is the store's map: an item whose entry is no longer there is a leftover.
+   * `kind` says which of its entries this queue holds.
+   */
+  constructor(entries: ReadonlyMap<string, Entry>, kind: "sessions" | "revocations" = "sessions") {
     this.#entries = entries;
+    this.#revocations = kind === "revocations";
   }
 
   /** Items held, leftovers included. */
@@ -67,6 +72,7 @@ export class ExpiryQueue {
     heap.clear();
     heap.shrink();
     for (const entry of this.#entries.values()) {
+      if (entry.revoked !== this.#revocations) continue;
       entry.queuedAt = Infinity;
       this.schedule(entry);
     }
