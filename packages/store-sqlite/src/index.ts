@@ -7,4 +7,4 @@ export type {
   SqliteStorePathOptions,
 } from "./options.js";
 export { DEFAULT_BUSY_TIMEOUT_MS, DEFAULT_SWEEP_BATCH_SIZE } from "./options.js";
-export { DEFAULT_TABLE, schemaSql } from "./schema.js";
+export { DEFAULT_TABLE, schemaSql, upgradeSql } from "./schema.js";

@@ -4,6 +4,6 @@
  * `schemaSql` is public too; the rest is not a stable API.
  */
 export { OWNED_DATABASE_PRAGMAS } from "./options.js";
-export { schemaSql } from "./schema.js";
+export { schemaSql, upgradeSql } from "./schema.js";
 export { statementsFor } from "./statements.js";
 export type { Statements } from "./statements.js";

@@ -1,6 +1,14 @@
 import type { SqliteDatabase } from "./drivers/driver.js";
 import { isSqliteDatabase } from "./drivers/driver.js";
-import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
+import {
+  checkBoolean,
+  checkCount,
+  checkIdentifier,
+  checkOptionsObject,
+  checkRevocationGrace,
+  checkTimeout,
+  optional,
+} from "@session-store/core/adapter";
 import { DEFAULT_TABLE } from "./schema.js";
 
 /** An open better-sqlite3 `Database`, node:sqlite `DatabaseSync` or bun:sqlite `Database`. */
@@ -10,12 +18,17 @@ export type Database = SqliteDatabase;
 export interface SqliteStoreCommonOptions {
   /** The table holding the sessions. A checked identifier, always double-quoted. Default "sessions". */
   readonly table?: string;
-  /** Create the table and its index on first use when missing (see `schemaSql`). Default true. */
+  /**
+   * Create the table and its indexes on first use when missing (see `schemaSql`), and
+   * upgrade a table of the first shape (see `upgradeSql`). Default true.
+   */
   readonly createTable?: boolean;
   /** Rows one `sweep()` statement deletes at most; the sweep repeats until none are left. Default 1000. */
   readonly sweepBatchSize?: number;
   /** When set, `sweep()` runs in the background every this many ms (core's `startSweeper`) until `close()`. */
   readonly sweepIntervalMs?: number;
+  /** How long `revoke` keeps an id dead at least, in ms (longer when the session would have lived longer). Default 60000. */
+  readonly revocationGraceMs?: number;
 }
 
 /** The store opens, tunes and closes the database file itself. */
@@ -58,6 +71,7 @@ export interface ResolvedSqliteStoreOptions {
   readonly createTable: boolean;
   readonly sweepBatchSize: number;
   readonly sweepIntervalMs: number | undefined;
+  readonly revocationGraceMs: number;
 }
 
 /** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
@@ -83,5 +97,6 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     createTable: optional(options.createTable, true, (v) => checkBoolean(v, "createTable")),
     sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (v) => checkCount(v, "sweepBatchSize")),
     sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
+    revocationGraceMs: checkRevocationGrace(options.revocationGraceMs),
   };
 }

@@ -32,13 +32,14 @@ function openDatabase(): Database | undefined {
 
 describeSessionStore({
   name: `sqlite (${driver})`,
-  create: (namespace) => {
+  create: (namespace, options = {}) => {
+    const { revocationGraceMs } = options;
     const database = openDatabase();
     return database === undefined
-      ? new SqliteStore({ path, table: namespace })
-      : new SqliteStore({ database, table: namespace });
+      ? new SqliteStore({ path, table: namespace, revocationGraceMs })
+      : new SqliteStore({ database, table: namespace, revocationGraceMs });
   },
-  capabilities: { expiry: "sweep", sharedNamespace: true },
+  capabilities: { expiry: "sweep", sharedNamespace: true, management: true },
   // Reads expires_at with a connection of its own, so the suite sees the row, not what the store reports.
   inspect: (namespace, id) => backend.inspect(`${file}.${namespace}`, id),
   cleanup: async () => {

@@ -45,7 +45,7 @@ function withFile(path: string, use: (db: BetterSqlite3.Database) => void): void
 it.skipIf(tmpfs === undefined)("on a full disk every write either takes effect or rejects", async () => {
   const path = join(tmpfs!.dir, "full.sqlite");
   const store = (opened = new SqliteStore({ path }));
-  await store.store("first", data, HOUR);
+  await store.store("first", data, HOUR, { owner: "owner" });
   const expired = 5;
   withFile(path, (db) => {
     const insert = db.prepare("INSERT INTO sessions (id, data, expires_at) VALUES (?, ?, ?)");
@@ -76,11 +76,16 @@ it.skipIf(tmpfs === undefined)("on a full disk every write either takes effect o
     }
   }
   const touch = await settle(store.touch(touched!, 10 * HOUR));
+  // A removal that rejected left its session in place: revoke one of those.
+  const kept = removable.find((id) => !removed.has(id))!;
+  const revoke = await settle(store.revoke(kept));
+  const removeSessionsOf = await settle(store.removeSessionsOf("owner"));
   const late = await settle(store.store("late", data, HOUR));
   const sweep = await settle(store.sweep());
   console.info(
     `full disk: ${removed.size} removes resolved true, ${rejected} rejected; touch ${touch.error ? "rejected" : "resolved"};`,
-    `store ${late.error ? "rejected" : "resolved"}; sweep ${sweep.error ? "rejected" : `resolved ${sweep.value}`}`,
+    `store ${late.error ? "rejected" : "resolved"}; sweep ${sweep.error ? "rejected" : `resolved ${sweep.value}`};`,
+    `revoke ${revoke.error ? "rejected" : "resolved"}; removeSessionsOf ${removeSessionsOf.error ? "rejected" : `resolved ${removeSessionsOf.value}`}`,
   );
   await store.close();
 
@@ -90,11 +95,15 @@ it.skipIf(tmpfs === undefined)("on a full disk every write either takes effect o
     const stillThere = [...removed].filter((id) => live.has(id));
     expect(stillThere, `${removed.size} removes resolved true, ${rejected} rejected`).toEqual([]);
     for (const id of removable) if (!removed.has(id)) expect(live.has(id), id).toBe(true);
+    expect(live.has("first")).toBe(true);
     if (late.error === undefined) expect(live.has("late")).toBe(true);
     if (touch.error === undefined) {
       const expiresAt = db.prepare("SELECT expires_at FROM sessions WHERE id = ?").pluck().get(touched) as number;
       expect(expiresAt).toBeGreaterThan(Date.now() + 2 * HOUR);
     }
+    const revokedOnDisk = (id: string) => (db.prepare("SELECT revoked FROM sessions WHERE id = ?").pluck().get(id) as number | null) === 1;
+    expect(revokedOnDisk(kept)).toBe(revoke.error === undefined);
+    expect(revokedOnDisk("first")).toBe(removeSessionsOf.error === undefined && removeSessionsOf.value === 1);
     const expiredLeft = [...live].filter((id) => id.startsWith("expired-")).length;
     expect(expiredLeft).toBe(sweep.error === undefined ? expired - sweep.value! : expired);
   });

@@ -146,6 +146,8 @@ describe("table", () => {
     expect(ddl).toContain('CREATE TABLE IF NOT EXISTS "my_sessions"');
     expect(ddl).toContain("expires_at INTEGER NOT NULL");
     expect(ddl).toContain('ON "my_sessions" (expires_at)');
+    expect(ddl).toMatch(/owner TEXT,\n {2}revoked INTEGER\n\);/);
+    expect(ddl).toContain('CREATE INDEX IF NOT EXISTS "my_sessions_owner" ON "my_sessions" (owner) WHERE owner IS NOT NULL;');
     expect(schemaSql()).toContain('"sessions"');
     expect(() => schemaSql('x"; DROP TABLE y; --')).toThrow(RangeError);
   });

@@ -21,9 +21,10 @@ export function sqliteBackend(): Backend {
       let reader = readers.get(file);
       if (!reader) readers.set(file, (reader = await openReader(path)));
       if (reader.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) === undefined) return undefined;
-      // The store counts expiry in epoch ms by this process's clock, which is this one.
-      const row = reader.prepare(`SELECT expires_at FROM "${table}" WHERE id = ?`).get(id) as { expires_at: number } | null | undefined;
-      return row ? { expiresInMs: Number(row.expires_at) - Date.now() } : undefined;
+      // The store counts expiry in epoch ms by this process's clock, which is this one. `*`, not
+      // `revoked`: a table of the first shape has no such column. A revocation is no session.
+      const row = reader.prepare(`SELECT * FROM "${table}" WHERE id = ?`).get(id) as StoredRow | null | undefined;
+      return row && row.revoked == null ? { expiresInMs: Number(row.expires_at) - Date.now() } : undefined;
     },
     async cleanup() {
       for (const reader of readers.values()) reader.close();
@@ -33,6 +34,12 @@ export function sqliteBackend(): Backend {
       dir = undefined;
     },
   };
+}
+
+/** A row of a SqliteStore table, of either shape (`revoked` arrived with session management). */
+interface StoredRow {
+  readonly expires_at: number | bigint;
+  readonly revoked?: number | null;
 }
 
 /** What inspect needs of a database: better-sqlite3's and bun:sqlite's both have it. */
