@@ -1,5 +1,13 @@
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
+import {
+  checkBoolean,
+  checkCount,
+  checkIdentifier,
+  checkOptionsObject,
+  checkRevocationGrace,
+  checkTimeout,
+  optional,
+} from "@session-store/core/adapter";
 import type pg from "pg";
 
 /** How a `PostgresStore` is set up. Give exactly one of `pool` and `connection`. */
@@ -24,6 +32,8 @@ export interface PostgresStoreOptions {
   readonly timeoutMs?: number;
   /** `application_name` of a store-owned pool's connections, unless `connection` names one. Default "session-store". */
   readonly applicationName?: string;
+  /** How long a revoked id stays dead at least, in ms (longer if the revoked session would have lived longer). Default 60 000. */
+  readonly revocationGraceMs?: number;
 }
 
 /** The options after checks and defaults. */
@@ -35,6 +45,7 @@ export interface ResolvedPostgresStoreOptions {
   readonly sweepIntervalMs: number | undefined;
   readonly sweepBatchSize: number;
   readonly timeoutMs: number;
+  readonly revocationGraceMs: number;
 }
 
 export const DEFAULT_SCHEMA = "public";
@@ -68,6 +79,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
     sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, checkBatchSize),
     timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (v) => checkTimeout(v, "timeoutMs")),
+    revocationGraceMs: checkRevocationGrace(options.revocationGraceMs),
   };
 }
 

@@ -9,8 +9,14 @@ const applicationName = uniqueAppName("conformance");
 describeSessionStore({
   name: "postgres",
   // Store-owned pools, the default path: each store opens its own and ends it in close().
-  create: (namespace) =>
-    new PostgresStore({ connection: { connectionString: url, max: 4 }, schema, table: namespace, applicationName }),
+  create: (namespace, options) =>
+    new PostgresStore({
+      connection: { connectionString: url, max: 4 },
+      schema,
+      table: namespace,
+      applicationName,
+      ...(options?.revocationGraceMs === undefined ? {} : { revocationGraceMs: options.revocationGraceMs }),
+    }),
   capabilities: { expiry: "sweep", sharedNamespace: true },
   inspect: (namespace, id) => backend.inspect(`${schema}.${namespace}`, id),
   skip: backend.skip,

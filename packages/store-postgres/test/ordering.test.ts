@@ -2,7 +2,7 @@ import { HOUR } from "@session-store/harness";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { PostgresStore } from "../src/index.js";
-import { adminPool, backend, ownedStore, uniqueAppName, url } from "./support.js";
+import { adminPool, backend, onQuery, ownedStore, uniqueAppName, url } from "./support.js";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -40,17 +40,15 @@ describe.skipIf(backend.skip !== undefined)(
       const store = new PostgresStore({ pool, schema, table: "sweep_close", sweepBatchSize: 10 });
       const table = `"${schema}"."sweep_close"`;
       let closing: Promise<void> | undefined;
+      // close() right as the sweep sends its size statement: the next statement is past close.
+      onQuery(pool, (config) => {
+        if (closing === undefined && config.text.includes("pg_relation_size")) closing = store.close();
+      });
       try {
         await store.store("live", bytes("x"), HOUR);
         await admin.query(
           `INSERT INTO ${table} (id, data, expires_at) SELECT 'e' || g, '\\x00', now() - interval '1 hour' FROM generate_series(1, 50) g`,
         );
-        // close() right as the sweep sends its size statement: the next statement is past close.
-        const query = pool.query.bind(pool) as (config: pg.QueryConfig) => Promise<unknown>;
-        (pool as { query: unknown }).query = (config: pg.QueryConfig) => {
-          if (closing === undefined && typeof config === "object" && config.text.includes("pg_relation_size")) closing = store.close();
-          return query(config);
-        };
         const deleted = await store.sweep();
         expect(closing).toBeDefined();
         expect(deleted).toBe(10);

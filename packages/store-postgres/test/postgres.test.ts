@@ -5,7 +5,7 @@ import { DEFAULT_APPLICATION_NAME, PostgresStore, schemaSql } from "../src/index
 import { expiryIndexName, statementsFor } from "../src/internal.js";
 import type { PostgresStoreOptions } from "../src/index.js";
 import { HOUR, waitFor } from "@session-store/harness";
-import { adminPool, backend, ownedStore, uniqueAppName, url } from "./support.js";
+import { adminPool, backend, onQuery, ownedStore, uniqueAppName, url } from "./support.js";
 
 const skipped = (name: string) => (backend.skip ? `${name} (skipped: ${backend.skip})` : name);
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -51,15 +51,18 @@ describe("options (checked before any I/O)", () => {
     for (const [options, type] of bad) expect(() => new PostgresStore({ ...base, ...options }), JSON.stringify(options)).toThrow(type);
   });
 
-  it("exports the DDL as text, quoted, with the expiry index", () => {
+  it("exports the DDL as text, quoted, with the expiry index and the partial owner index", () => {
     expect(schemaSql()).toBe(
       [
         'CREATE TABLE IF NOT EXISTS "public"."sessions" (',
         "  id text PRIMARY KEY,",
         "  data bytea NOT NULL,",
-        "  expires_at timestamptz NOT NULL",
+        "  expires_at timestamptz NOT NULL,",
+        "  owner text,",
+        "  revoked boolean",
         ");",
         'CREATE INDEX IF NOT EXISTS "sessions_expires_at_idx" ON "public"."sessions" (expires_at);',
+        'CREATE INDEX IF NOT EXISTS "sessions_owner_idx" ON "public"."sessions" (owner) WHERE owner IS NOT NULL;',
         "",
       ].join("\n"),
     );
@@ -110,13 +113,16 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
         { column_name: "id", data_type: "text", is_nullable: "NO" },
         { column_name: "data", data_type: "bytea", is_nullable: "NO" },
         { column_name: "expires_at", data_type: "timestamp with time zone", is_nullable: "NO" },
+        { column_name: "owner", data_type: "text", is_nullable: "YES" },
+        { column_name: "revoked", data_type: "boolean", is_nullable: "YES" },
       ]);
       const indexes = await admin.query("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY 1", [
         schema,
         table,
       ]);
-      expect(indexes.rows.map((row) => row.indexname)).toEqual([`${table}_expires_at_idx`, `${table}_pkey`]);
+      expect(indexes.rows.map((row) => row.indexname)).toEqual([`${table}_expires_at_idx`, `${table}_owner_idx`, `${table}_pkey`]);
       expect(indexes.rows[0].indexdef).toMatch(/USING btree \(expires_at\)$/);
+      expect(indexes.rows[1].indexdef).toMatch(/USING btree \(owner\) WHERE \(owner IS NOT NULL\)$/);
       expect(await persistence(table)).toBe("p");
     });
 
@@ -176,7 +182,7 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
         const count = await admin.query(`SELECT count(*)::int AS n FROM "${freshSchema}"."sessions"`);
         expect(count.rows[0].n).toBe(8);
         const indexes = await admin.query("SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = $1", [freshSchema]);
-        expect(indexes.rows[0].n).toBe(2);
+        expect(indexes.rows[0].n).toBe(3);
       }
     });
   });
@@ -323,11 +329,7 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
         const ran = new Set<string>();
         const sweepers = Array.from({ length: 3 }, () => {
           const pool = new pg.Pool({ connectionString: url, max: 2, application_name: uniqueAppName("sweeper") });
-          const query = pool.query.bind(pool) as (config: unknown) => Promise<unknown>;
-          pool.query = ((config: { text: string }) => {
-            ran.add(config.text);
-            return query(config);
-          }) as typeof pool.query;
+          onQuery(pool, (config) => ran.add(config.text));
           return { pool, store: new PostgresStore({ pool, schema, table, sweepBatchSize: 10, createSchema: false }) };
         });
         try {

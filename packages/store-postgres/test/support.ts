@@ -27,3 +27,14 @@ export function ownedStore(options: Omit<PostgresStoreOptions, "pool" | "connect
     ...rest,
   });
 }
+
+/** Calls `listener` with every query config a client of `pool` is sent (the store queries a caller's pool through checked-out clients). */
+export function onQuery(pool: pg.Pool, listener: (config: pg.QueryConfig) => void): void {
+  pool.on("connect", (client) => {
+    const query = client.query.bind(client) as (config: unknown, ...rest: unknown[]) => unknown;
+    (client as { query: unknown }).query = (config: unknown, ...rest: unknown[]) => {
+      if (typeof config === "object" && config !== null) listener(config as pg.QueryConfig);
+      return query(config, ...rest);
+    };
+  });
+}

@@ -25,15 +25,20 @@ export async function postgresBackend(): Promise<Backend> {
     url,
     newNamespace: () => namespaces.next(),
     storeUrl: (namespace = namespaces.next()) => withParam(url, "table", namespaces.add(namespace)),
-    /** `namespace` is a table in public, or "schema.table"; the expiry is measured by the database's clock. */
+    /**
+     * `namespace` is a table in public, or "schema.table"; the expiry is measured by the
+     * database's clock. A revocation (a row with `revoked` true) is no session: undefined.
+     * The column is read through to_jsonb, so tables without it (the first shape) work too.
+     */
     async inspect(namespace, id) {
       const qualified = namespace.split(".").map((part) => `"${part}"`).join(".");
       try {
-        const { rows } = await pool().query<{ ms: number }>(
-          `SELECT (extract(epoch FROM expires_at - now()) * 1000)::float8 AS ms FROM ${qualified} WHERE id = $1`,
+        const { rows } = await pool().query<{ ms: number; revoked: boolean | null }>(
+          `SELECT (extract(epoch FROM expires_at - now()) * 1000)::float8 AS ms, (to_jsonb(t) ->> 'revoked')::boolean AS revoked FROM ${qualified} AS t WHERE id = $1`,
           [id],
         );
-        return rows[0] && { expiresInMs: rows[0].ms };
+        const row = rows[0];
+        return row && row.revoked !== true ? { expiresInMs: row.ms } : undefined;
       } catch (error) {
         // No table yet: the store has written nothing.
         if ((error as { code?: string }).code === UNDEFINED_TABLE) return undefined;
