@@ -5,7 +5,9 @@
 import type { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
-import type { Commands, IoRedisClient } from "./options.js";
+import { escapeGlob } from "./keys.js";
+import type { Argument, Commands, IoRedisClient, IoRedisCluster } from "./options.js";
+import { runScript } from "./run-script.js";
 
 /** Longest wait between two reconnection attempts of a store-owned client, in ms. */
 const MAX_RECONNECT_DELAY_MS = 1_000;
@@ -59,24 +61,89 @@ function reconnectDelay(attempt: number, maxMs: number): number {
 
 function ignore(): void {}
 
-/** The commands on an ioredis `Redis` or `Cluster` (v5 or v6). */
-export function ioredisCommands(client: IoRedisClient): Commands {
+/**
+ * How long a write waits for a replica to acknowledge it (`WAIT 1 ms`), on a client
+ * that finds its primary through Sentinel: there a failover promotes the replica, and
+ * a write only the old primary had would be lost. A quarter of the deadline, so a
+ * call of up to three writes (a touch with an owner) still ends in time. Undefined
+ * for any other client.
+ */
+export function replicaAckMs(client: IoRedisClient, timeoutMs: number): number | undefined {
+  const sentinels = (client as { options?: { sentinels?: unknown } }).options?.sentinels;
+  return Array.isArray(sentinels) && sentinels.length > 0 ? Math.max(1, Math.floor(timeoutMs / 4)) : undefined;
+}
+
+/** The commands on an ioredis `Redis` or `Cluster` (v5 or v6); writes wait for a replica when `ackMs` is given. */
+export function ioredisCommands(client: IoRedisClient, ackMs?: number): Commands {
   const batcher = new WriteBatcher();
   const send = () => {
     batcher.beforeSend(client);
-    return client;
+    return scripting(client);
+  };
+  /**
+   * The reply of `write`, once a replica has it too. WAIT goes out right behind the
+   * write, on the same connection, so it covers it (and costs no extra round trip).
+   */
+  const acknowledged = async (write: Promise<unknown>, waits: boolean): Promise<unknown> => {
+    if (!waits) return write;
+    const replicas = send().wait(1, ackMs as number);
+    const [reply, count] = await Promise.allSettled([write, replicas]);
+    if (reply.status === "rejected") throw reply.reason;
+    if (count.status === "rejected") throw count.reason;
+    if (count.value < 1) throw new Error(`no replica acknowledged the write within ${ackMs} ms`);
+    return reply.value;
   };
   return {
-    set: (key, data, ttlMs) => {
+    run: (script, key, args) => {
       // Never a reference ioredis could read after the caller changed its array.
-      const value = commandBytes(client, data);
-      return send().set(key, value, "PX", ttlMs);
+      const values = args.map((arg) => commandArgument(client, arg));
+      const waits = script.writes && ackMs !== undefined;
+      return runScript(
+        script,
+        (sha) => acknowledged(send().evalshaBuffer(sha, 1, key, ...values), waits),
+        (source) => acknowledged(send().evalBuffer(source, 1, key, ...values), waits),
+      );
     },
-    // getBuffer, not get: the bytes come back as they were stored, never decoded as text.
-    get: (key) => send().getBuffer(key),
+    zrem: (key, members) => send().zrem(key, ...members),
     del: (key) => send().del(key),
-    pexpire: (key, ttlMs) => send().pexpire(key, ttlMs),
+    scan: (pattern, count) => scanMasters(client, pattern, count),
   };
+}
+
+/**
+ * EVALSHA and EVAL with bulk replies as Buffers: every ioredis 5 and 6 client has
+ * them (as it has `<command>Buffer` for every command), though its types omit them.
+ * Not `callBuffer`: with auto-pipelining ioredis sends that without its command name.
+ */
+interface Scripting extends IoRedisClient {
+  wait(replicas: number, timeoutMs: number): Promise<number>;
+  evalshaBuffer(sha: string, numkeys: 1, key: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
+  evalBuffer(source: string, numkeys: 1, key: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
+}
+
+function scripting(client: IoRedisClient): Scripting {
+  return client as unknown as Scripting;
+}
+
+/** SCAN on every master (just the client itself on a single node), in the client's `keyPrefix` if it has one. */
+async function* scanMasters(client: IoRedisClient, pattern: string, count: number): AsyncIterable<readonly string[]> {
+  // ioredis puts its keyPrefix before every key it sends, but not before a MATCH pattern.
+  const keyPrefix = (client as { options?: { keyPrefix?: unknown } }).options?.keyPrefix;
+  const own = typeof keyPrefix === "string" ? keyPrefix : "";
+  const masters = (client as Partial<IoRedisCluster>).isCluster === true ? (client as IoRedisCluster).nodes("master") : [client];
+  for (const node of masters) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", escapeGlob(own) + pattern, "COUNT", count);
+      cursor = next;
+      yield own === "" ? keys : keys.map((key) => key.slice(own.length));
+    } while (cursor !== "0");
+  }
+}
+
+/** An argument as ioredis should get it: bytes as a Buffer the caller cannot change before it is serialized. */
+function commandArgument(client: IoRedisClient, arg: Argument): string | number | Buffer {
+  return arg instanceof Uint8Array ? commandBytes(client, arg) : arg;
 }
 
 /**
@@ -108,7 +175,7 @@ class WriteBatcher {
 }
 
 /**
- * The data as ioredis should get it for `SET`: a Buffer the caller cannot change
+ * The data as ioredis should get it: a Buffer the caller cannot change
  * before the command is serialized.
  *
  * A ready ioredis `Redis` without auto-pipelining serializes the command into a

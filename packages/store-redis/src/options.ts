@@ -1,6 +1,7 @@
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
+import { checkOptionsObject, checkRevocationGrace, checkTimeout, optional } from "@session-store/core/adapter";
 import type { RedisOptions } from "ioredis";
+import type { Script } from "./scripts.js";
 
 /**
  * An ioredis `Redis` or `Cluster` (v5 or v6), by the methods the store calls. The
@@ -12,14 +13,48 @@ export interface IoRedisClient {
   getBuffer(key: string): Promise<Buffer | null>;
   del(key: string): Promise<number>;
   pexpire(key: string, milliseconds: number): Promise<number>;
+  zrem(key: string, ...members: string[]): Promise<number>;
+  /** `SCAN cursor MATCH pattern COUNT count`, on a single node. */
+  scan(cursor: string, match: "MATCH", pattern: string, count: "COUNT", n: number): Promise<[string, string[]]>;
+}
+
+/** An ioredis `Cluster`, by what listing needs. */
+export interface IoRedisCluster extends IoRedisClient {
+  readonly isCluster: true;
+  nodes(role: "master"): IoRedisClient[];
+}
+
+/** The node-redis script options (`EVALSHA`/`EVAL`). */
+export interface NodeRedisScriptOptions {
+  keys: string[];
+  arguments: (string | Buffer)[];
 }
 
 /** A node-redis client or cluster (`redis` / `@redis/client` 5 or 6, connected), by the methods the store calls. */
 export interface NodeRedisClient {
   set(key: string, value: Buffer, options: { expiration: { type: "PX"; value: number } }): Promise<unknown>;
-  withTypeMapping(mapping: { 36: BufferConstructor }): { get(key: string): Promise<unknown> };
+  withTypeMapping(mapping: { 36: BufferConstructor }): NodeRedisBytes;
   del(key: string): Promise<number>;
   pExpire(key: string, milliseconds: number): Promise<number>;
+  zRem(key: string, members: string[]): Promise<number>;
+}
+
+/** A node-redis client whose bulk replies are Buffers. */
+export interface NodeRedisBytes {
+  get(key: string): Promise<unknown>;
+  evalSha(sha: string, options: NodeRedisScriptOptions): Promise<unknown>;
+  eval(script: string, options: NodeRedisScriptOptions): Promise<unknown>;
+}
+
+/** A single node-redis client, by what listing needs. */
+export interface NodeRedisNode {
+  scan(cursor: string, options: { MATCH: string; COUNT: number }): Promise<{ cursor: string; keys: string[] }>;
+}
+
+/** A node-redis cluster, by what listing needs. */
+export interface NodeRedisCluster {
+  readonly masters: readonly unknown[];
+  nodeClient(node: unknown): Promise<NodeRedisNode>;
 }
 
 /** The clients a caller may pass. */
@@ -58,6 +93,8 @@ export type RedisStoreOptions = RedisStoreConnection & {
   readonly prefix?: string;
   /** The longest any call may take before it rejects with a `SessionStoreError`, in ms. Default 5 000. */
   readonly timeoutMs?: number;
+  /** How long a revoked id stays dead at least, in ms, even when its session would have ended sooner. Default 60 000. */
+  readonly revocationGraceMs?: number;
 };
 
 /** The options with defaults applied and every value checked. */
@@ -65,6 +102,7 @@ export interface ResolvedRedisStoreOptions {
   readonly connection: RedisStoreConnection;
   readonly prefix: string;
   readonly timeoutMs: number;
+  readonly revocationGraceMs: number;
 }
 
 /** Default key prefix. */
@@ -78,6 +116,7 @@ export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRe
     connection: options,
     prefix: optional(options.prefix, DEFAULT_PREFIX, checkPrefix),
     timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (v) => checkTimeout(v, "timeoutMs")),
+    revocationGraceMs: checkRevocationGrace(options.revocationGraceMs),
   };
 }
 
@@ -107,8 +146,8 @@ function checkUrl(url: unknown): void {
   if (!URL.canParse(url)) throw new TypeError("url is not a valid URL (expected redis://[user:password@]host[:port][/db])");
 }
 
-const IOREDIS_METHODS = ["set", "getBuffer", "del", "pexpire"];
-const NODE_REDIS_METHODS = ["set", "withTypeMapping", "del", "pExpire"];
+const IOREDIS_METHODS = ["set", "getBuffer", "del", "pexpire", "evalshaBuffer", "evalBuffer", "zrem", "scan"];
+const NODE_REDIS_METHODS = ["set", "withTypeMapping", "del", "pExpire", "zRem"];
 
 function checkClient(client: unknown): void {
   const has = (methods: string[]) =>
@@ -120,17 +159,21 @@ function checkClient(client: unknown): void {
   }
 }
 
+/** What one command's arguments may be. */
+export type Argument = string | Uint8Array | number;
+
 /**
- * The four commands a `RedisStore` sends, whatever the client. Each names one key,
- * so they work the same on a single node and on a Cluster.
+ * The commands a `RedisStore` sends, whatever the client. Each names one key (a
+ * script works on its KEYS[1] only), so they work the same on a single node and on
+ * a Cluster.
  */
 export interface Commands {
-  /** `SET key data PX ttlMs`. */
-  set(key: string, data: Uint8Array, ttlMs: number): Promise<unknown>;
-  /** `GET key`, the value as bytes; null when there is no key. */
-  get(key: string): Promise<Buffer | null>;
-  /** `DEL key`: how many keys it deleted. */
+  /** Runs `script` on `key` (EVALSHA, and EVAL when the server answers NOSCRIPT); bulk replies come back as Buffers. */
+  run(script: Script, key: string, args: readonly Argument[]): Promise<unknown>;
+  /** `ZREM key ...members`. */
+  zrem(key: string, members: readonly string[]): Promise<unknown>;
+  /** `DEL key`. */
   del(key: string): Promise<number>;
-  /** `PEXPIRE key ttlMs`: 1 if the key exists, else 0. */
-  pexpire(key: string, ttlMs: number): Promise<number>;
+  /** `SCAN … MATCH pattern COUNT count` on every master, one batch of keys (maybe empty, maybe repeated) at a time. */
+  scan(pattern: string, count: number): AsyncIterable<readonly string[]>;
 }

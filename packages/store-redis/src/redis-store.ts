@@ -1,38 +1,69 @@
-import type { Operation, SessionStore } from "@session-store/core";
+import type {
+  EntriesOptions,
+  ListedEntry,
+  ManagedSessionStore,
+  Operation,
+  OwnedSession,
+  RemoveSessionsOfOptions,
+  SessionEntry,
+  StoreOptions,
+} from "@session-store/core";
 import type { OperationContext } from "@session-store/core/adapter";
-import { checkArguments, CloseOnce, operationContexts, runOperation } from "@session-store/core/adapter";
+import {
+  checkArguments,
+  checkEntriesOptions,
+  checkOwner,
+  checkRemoveSessionsOf,
+  checkStoreOptions,
+  CloseOnce,
+  operationContexts,
+  runOperation,
+} from "@session-store/core/adapter";
 import type { Redis } from "ioredis";
-import { ioredisCommands, openOwnClient } from "./ioredis.js";
+import { CallOrder } from "./call-order.js";
+import { ioredisCommands, openOwnClient, replicaAckMs } from "./ioredis.js";
+import { indexKey, isIndexKey, prefixPattern } from "./keys.js";
 import { nodeRedisCommands } from "./node-redis.js";
 import type { Commands, RedisStoreOptions } from "./options.js";
 import { isIoRedis, resolveRedisStoreOptions } from "./options.js";
+import { readEntry, readPair, text } from "./replies.js";
+import { ENTRY, INDEX, LIVE, LOAD, MEMBERS, OWNED, REMOVE, REVOKE, STORE, TOUCH } from "./scripts.js";
 
 const BACKEND = "redis";
 
+/** A touch retries at most this often when the session's owner changes under it. */
+const TOUCH_ATTEMPTS = 3;
+
 /**
  * Sessions in Redis (or Valkey), one key per session: `prefix + id`, holding the
- * bytes, with the expiry set by the same command (`SET … PX`), so Redis drops
- * expired sessions by itself and there is nothing to sweep. Every command names
- * one key, so it works the same on a single node and on a Redis Cluster.
+ * bytes (or, with an owner, a hash of bytes and owner; or a revocation), with the
+ * expiry on the key, so Redis drops expired sessions by itself and there is nothing
+ * to sweep. Every command (each script included) names one key, so it works the same
+ * on a single node and on a Redis Cluster.
  */
-export class RedisStore implements SessionStore {
+export class RedisStore implements ManagedSessionStore {
   readonly #commands: Commands;
   /** The client this store opened, if it did: `close()` closes only that one. */
   readonly #ownClient: Redis | undefined;
   readonly #prefix: string;
+  readonly #timeoutMs: number;
+  readonly #graceMs: number;
   readonly #contexts: Readonly<Record<Operation, OperationContext>>;
   readonly #closing = new CloseOnce(BACKEND);
+  readonly #order = new CallOrder();
 
   constructor(options: RedisStoreOptions) {
-    const { connection, prefix, timeoutMs } = resolveRedisStoreOptions(options);
+    const { connection, prefix, timeoutMs, revocationGraceMs } = resolveRedisStoreOptions(options);
     const { client } = connection;
     if (client === undefined) {
       this.#ownClient = openOwnClient(connection.url, connection.redis, timeoutMs);
-      this.#commands = ioredisCommands(this.#ownClient);
+      this.#commands = ioredisCommands(this.#ownClient, replicaAckMs(this.#ownClient, timeoutMs));
     } else {
-      this.#commands = isIoRedis(client) ? ioredisCommands(client) : nodeRedisCommands(client);
+      this.#commands = isIoRedis(client) ? ioredisCommands(client, replicaAckMs(client, timeoutMs)) : nodeRedisCommands(client);
     }
     this.#prefix = prefix;
+    this.#timeoutMs = timeoutMs;
+    this.#graceMs = revocationGraceMs;
     this.#contexts = operationContexts(BACKEND, timeoutMs);
   }
 
@@ -40,33 +71,215 @@ export class RedisStore implements SessionStore {
     checkArguments({ id });
     this.#closing.assertOpen("load");
     const key = this.#prefix + id;
-    const value = await runOperation(this.#contexts.load, () => this.#commands.get(key), id);
-    return value ?? undefined;
+    const value = await runOperation(this.#contexts.load, () => this.#inOrder(id, () => this.#commands.run(LOAD, key, [])), id);
+    return value instanceof Uint8Array ? value : undefined;
   }
 
-  async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+  async store(id: string, data: Uint8Array, ttlMs: number, options?: StoreOptions): Promise<boolean> {
     const ttl = checkArguments({ id, data, ttlMs });
+    const owner = checkStoreOptions(options);
     this.#closing.assertOpen("store");
     const key = this.#prefix + id;
-    await runOperation(this.#contexts.store, () => this.#commands.set(key, data, ttl), id);
+    const written = await runOperation(
+      this.#contexts.store,
+      () => {
+        if (owner === undefined) return this.#inOrder(id, () => this.#commands.run(STORE, key, [data, ttl]));
+        return this.#inOrder(
+          id,
+          async () => {
+            // The index first: a session is never live without its index entry.
+            await this.#commands.run(INDEX, indexKey(this.#prefix, owner), [id, ttl]);
+            return this.#commands.run(STORE, key, [data, ttl, owner]);
+          },
+          true,
+        );
+      },
+      id,
+    );
+    return written === 1;
   }
 
   async remove(id: string): Promise<boolean> {
     checkArguments({ id });
     this.#closing.assertOpen("remove");
     const key = this.#prefix + id;
-    // Redis deletes an expired key on access, so DEL counts only a live session.
-    const deleted = await runOperation(this.#contexts.remove, () => this.#commands.del(key), id);
-    return deleted > 0;
+    const deleted = await runOperation(this.#contexts.remove, () => this.#inOrder(id, () => this.#commands.run(REMOVE, key, [])), id);
+    return deleted === 1;
   }
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     const ttl = checkArguments({ id, ttlMs });
     this.#closing.assertOpen("touch");
     const key = this.#prefix + id;
-    // PEXPIRE on a missing or expired key changes nothing and answers 0.
-    const updated = await runOperation(this.#contexts.touch, () => this.#commands.pexpire(key, ttl), id);
-    return updated > 0;
+    // Multi-step: an owned session's index is updated between two commands.
+    const touched = await runOperation(this.#contexts.touch, () => this.#inOrder(id, () => this.#touch(id, key, ttl), true), id);
+    return touched === 1;
+  }
+
+  /**
+   * A session without an owner costs one PEXPIRE (in a script). One with an owner
+   * answers with it instead, and is touched once its index holds the new expiry.
+   */
+  async #touch(id: string, key: string, ttl: number): Promise<unknown> {
+    let indexed = "";
+    for (let attempt = 1; ; attempt++) {
+      const force = attempt === TOUCH_ATTEMPTS ? "1" : "0";
+      const reply = await this.#commands.run(TOUCH, key, [ttl, indexed, force]);
+      if (!(reply instanceof Uint8Array)) return reply;
+      indexed = text(reply);
+      await this.#commands.run(INDEX, indexKey(this.#prefix, indexed), [id, ttl]);
+    }
+  }
+
+  async entry(id: string): Promise<SessionEntry | undefined> {
+    checkArguments({ id });
+    this.#closing.assertOpen("entry");
+    const key = this.#prefix + id;
+    const reply = await runOperation(this.#contexts.entry, () => this.#inOrder(id, () => this.#commands.run(ENTRY, key, [])), id);
+    return readEntry(reply);
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    checkArguments({ id });
+    this.#closing.assertOpen("revoke");
+    const key = this.#prefix + id;
+    const revoke = () => this.#commands.run(REVOKE, key, [this.#graceMs]);
+    const reply = await runOperation(this.#contexts.revoke, () => this.#inOrder(id, revoke), id);
+    return readPair(reply)[0] === 1;
+  }
+
+  async sessionsOf(owner: string): Promise<OwnedSession[]> {
+    checkOwner(owner);
+    this.#closing.assertOpen("sessionsOf");
+    return runOperation(
+      this.#contexts.sessionsOf,
+      async () => {
+        const index = indexKey(this.#prefix, owner);
+        const ids = await this.#members(index);
+        const states = await Promise.all(ids.map((id) => this.#commands.run(OWNED, this.#prefix + id, [owner])));
+        const live: OwnedSession[] = [];
+        const revoked: string[] = [];
+        states.forEach((state, i) => {
+          const [status, value] = readPair(state);
+          const id = ids[i] as string;
+          if (status === 1) live.push({ id, expiresAt: value });
+          else if (status === 2 && value > this.#timeoutMs) revoked.push(id);
+        });
+        await this.#drop(index, revoked);
+        return live;
+      },
+      owner,
+    );
+  }
+
+  async removeSessionsOf(owner: string, options?: RemoveSessionsOfOptions): Promise<number> {
+    const { except } = checkRemoveSessionsOf(owner, options);
+    this.#closing.assertOpen("removeSessionsOf");
+    return runOperation(
+      this.#contexts.removeSessionsOf,
+      async () => {
+        const index = indexKey(this.#prefix, owner);
+        const ids = (await this.#members(index)).filter((id) => id !== except);
+        const replies = await Promise.all(
+          ids.map((id) => this.#commands.run(REVOKE, this.#prefix + id, [this.#graceMs, owner])),
+        );
+        let revokedLive = 0;
+        const revoked: string[] = [];
+        replies.forEach((reply, i) => {
+          const [status, lastsMs] = readPair(reply);
+          if (status === 1) revokedLive++;
+          if (status !== 0 && lastsMs > this.#timeoutMs) revoked.push(ids[i] as string);
+        });
+        await this.#drop(index, revoked);
+        return revokedLive;
+      },
+      owner,
+    );
+  }
+
+  /** Runs a call on `id` in call order with the other calls on it (see CallOrder). */
+  #inOrder<T>(id: string, call: () => Promise<T>, multiStep = false): Promise<T> {
+    return this.#order.run(id, call, multiStep);
+  }
+
+  /** The ids an owner's index holds, once its ended members are dropped. */
+  async #members(index: string): Promise<string[]> {
+    const reply = await this.#commands.run(MEMBERS, index, []);
+    return Array.isArray(reply) ? reply.map(text) : [];
+  }
+
+  /**
+   * Drops index members whose id is revoked for longer than this store's deadline:
+   * no store of them can succeed before that, so none can be live without a new
+   * index write. (An id found absent, or with another owner, stays until its score
+   * ends: a store may be between its index write and its session write.)
+   */
+  async #drop(index: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.#commands.zrem(index, ids);
+  }
+
+  entries(options?: EntriesOptions): AsyncIterable<ListedEntry> {
+    return { [Symbol.asyncIterator]: () => this.#entries(options) };
+  }
+
+  async *#entries(options: EntriesOptions | undefined): AsyncGenerator<ListedEntry> {
+    const batchSize = checkEntriesOptions(options);
+    this.#closing.assertOpen("entries");
+    for await (const ids of this.#scan("entries", batchSize)) {
+      const replies = await runOperation(this.#contexts.entries, () =>
+        Promise.all(ids.map((id) => this.#commands.run(ENTRY, this.#prefix + id, []))),
+      );
+      for (const [i, reply] of replies.entries()) {
+        const entry = readEntry(reply);
+        if (entry !== undefined) yield { id: ids[i] as string, ...entry };
+      }
+    }
+  }
+
+  async count(): Promise<number> {
+    this.#closing.assertOpen("count");
+    let live = 0;
+    for await (const ids of this.#scan("count", SCAN_COUNT)) {
+      const replies = await runOperation(this.#contexts.count, () =>
+        Promise.all(ids.map((id) => this.#commands.run(LIVE, this.#prefix + id, []))),
+      );
+      live += replies.filter((reply) => reply === 1).length;
+    }
+    return live;
+  }
+
+  async clear(): Promise<number> {
+    this.#closing.assertOpen("clear");
+    let removed = 0;
+    for await (const ids of this.#scan("clear", SCAN_COUNT, true)) {
+      const replies = await runOperation(this.#contexts.clear, () =>
+        Promise.all(
+          ids.map((id) =>
+            id.startsWith("\0") ? this.#commands.del(this.#prefix + id) : this.#commands.run(REMOVE, this.#prefix + id, []),
+          ),
+        ),
+      );
+      removed += replies.filter((reply, i) => reply === 1 && !(ids[i] as string).startsWith("\0")).length;
+    }
+    return removed;
+  }
+
+  /**
+   * The ids under the prefix, one SCAN batch at a time on every master, each batch
+   * without repeats (SCAN may return a key twice, in two batches). Index keys come
+   * only with `withIndexes`, as their part after the prefix (which starts with NUL).
+   */
+  async *#scan(operation: Operation, count: number, withIndexes = false): AsyncGenerator<string[]> {
+    const batches = this.#commands.scan(prefixPattern(this.#prefix), count)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await runOperation(this.#contexts[operation], () => batches.next());
+      if (next.done === true) return;
+      const ids = new Set<string>();
+      for (const key of next.value) {
+        if (withIndexes || !isIndexKey(this.#prefix, key)) ids.add(key.slice(this.#prefix.length));
+      }
+      if (ids.size > 0) yield [...ids];
+    }
   }
 
   /** Closes the client this store opened; a client passed in stays open. */
@@ -88,3 +301,6 @@ export class RedisStore implements SessionStore {
     }
   }
 }
+
+/** How many keys one SCAN of `count` and `clear` asks for. */
+const SCAN_COUNT = 1_000;

@@ -1,4 +1,4 @@
-import type { Inspection } from "@session-store/conformance";
+import type { CreateOptions, Inspection } from "@session-store/conformance";
 import { describeSessionStore } from "@session-store/conformance";
 import { commandSkip, harness, inspectRedisKey, startRedisCluster } from "@session-store/harness";
 import { Cluster, Redis } from "ioredis";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import type { RedisClient } from "../src/index.js";
 import { RedisStore } from "../src/index.js";
 
-const capabilities = { expiry: "native", sharedNamespace: true } as const;
+const capabilities = { expiry: "native", sharedNamespace: true, management: true, clock: "server" } as const;
 const backend = await harness("redis");
 const clusterSkip = await commandSkip("redis", "redis-server");
 
@@ -18,7 +18,12 @@ type Inspect = (namespace: string, id: string) => Promise<Inspection | undefined
 function describeOver(name: string, keyPrefix: string, client: () => RedisClient, inspect: Inspect, skip: string | undefined) {
   describeSessionStore({
     name,
-    create: (namespace) => new RedisStore({ client: client(), prefix: `${keyPrefix}${namespace}:` }),
+    create: (namespace: string, options?: CreateOptions) =>
+      new RedisStore({
+        client: client(),
+        prefix: `${keyPrefix}${namespace}:`,
+        ...(options?.revocationGraceMs === undefined ? {} : { revocationGraceMs: options.revocationGraceMs }),
+      }),
     capabilities,
     inspect,
     skip,

@@ -1,5 +1,7 @@
 import type { OwnRedis } from "@session-store/harness";
-import { commandSkip, HOUR, startRedisSentinel } from "@session-store/harness";
+import { SessionStoreError } from "@session-store/core";
+import { commandSkip, HOUR, settle, startRedisSentinel } from "@session-store/harness";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisStore } from "../src/index.js";
 
@@ -33,4 +35,38 @@ describe.skipIf(skip !== undefined)(title, () => {
       await store.close();
     }
   }, 15_000);
+
+  it("acknowledges a write only once a replica has it, so a promotion cannot lose it", async () => {
+    const store = new RedisStore({
+      redis: { sentinels: group.sentinelNodes, name: group.masterName },
+      prefix: "sentinel-wait:",
+      timeoutMs: TIMEOUT_MS,
+    });
+    const replica = new Redis(group.replica.url);
+    try {
+      await store.store("warm-up", Buffer.from("w"), HOUR);
+      // The replica is frozen: the primary still takes the write, but no replica gets it.
+      group.replica.pause();
+      let frozen;
+      try {
+        frozen = await settle(store.store("unreplicated", Buffer.from("u"), HOUR, { owner: "o" }));
+      } finally {
+        group.replica.resume();
+      }
+      expect(frozen.error).toBeInstanceOf(SessionStoreError);
+      expect(String(frozen.error)).toMatch(/store failed: no replica acknowledged the write/);
+      expect(frozen.ms).toBeLessThan(TIMEOUT_MS);
+      // Once it answers again, a write resolves only when the replica holds it.
+      for (let i = 0; i < 20; i++) {
+        expect(await store.store(`replicated-${i}`, Buffer.from(`r${i}`), HOUR)).toBe(true);
+        expect(await replica.getBuffer(`sentinel-wait:replicated-${i}`)).toEqual(Buffer.from(`r${i}`));
+      }
+      expect(await store.revoke("replicated-0")).toBe(true);
+      expect(await replica.type("sentinel-wait:replicated-0")).toBe("hash");
+    } finally {
+      replica.disconnect();
+      await store.close();
+    }
+  }, 15_000);
 });
+

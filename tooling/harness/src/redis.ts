@@ -31,8 +31,13 @@ export async function redisBackend(): Promise<Backend> {
   };
 }
 
-/** What Redis itself holds for `key`: PTTL -2 is no key, -1 a key without expiry. */
+/**
+ * What Redis itself holds for the session at `key`: PTTL -2 is no key, -1 a key without
+ * expiry. A revocation (RedisStore keeps it in the session's key: a hash without the
+ * data field `d`) is no session.
+ */
 export async function inspectRedisKey(client: Redis | Cluster, key: string): Promise<Inspection | undefined> {
+  if ((await client.type(key)) === "hash" && (await client.hexists(key, "d")) === 0) return undefined;
   const pttl = await client.pttl(key);
   if (pttl === -2) return undefined;
   return { expiresInMs: pttl === -1 ? Infinity : pttl };
