@@ -2,26 +2,30 @@ import { Binary, BSON } from "mongodb";
 import { MAX_ID_BYTES } from "@session-store/core";
 
 /**
- * One session as MongoDB holds it. `expiresAt` must be a BSON Date: a TTL index
- * ignores documents whose indexed field holds a number or a string.
+ * One session, or one revocation, as MongoDB holds it. `expiresAt` must be a BSON
+ * Date: a TTL index ignores documents whose indexed field holds a number or a string.
  */
 export interface SessionDocument {
   /** The session id, as a string: ids are data, never query syntax. */
   _id: string;
-  /** The bytes, BSON binary subtype 0. */
-  data: Binary;
-  /** When the session expires, by the server's clock. */
+  /** The bytes, BSON binary subtype 0. Absent in a revocation. */
+  data?: Binary;
+  /** When the session (or the revocation) ends, by the server's clock. */
   expiresAt: Date;
+  /** The owner the session was stored under; absent when none (and in a revocation). */
+  owner?: string;
+  /** Only in a revocation: the id stays dead until `expiresAt`. */
+  revoked?: true;
 }
 
 /** MongoDB's limit on one document, `maxBsonObjectSize`: 16 MiB. */
 export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 
 /**
- * The most session data that fits in one document whatever the id: 16 MiB less the
- * document's other fields with the longest id core accepts (512 UTF-8 bytes),
- * measured by the BSON serializer itself. A fixed number, so whether data fits
- * never depends on the id it is stored under.
+ * The most session data that fits in one document whatever the id and owner: 16 MiB
+ * less the document's other fields with the longest id and owner core accepts (512
+ * UTF-8 bytes each), measured by the BSON serializer itself. A fixed number, so
+ * whether data fits never depends on the id or owner it is stored under.
  */
 export const MAX_DATA_BYTES =
   MAX_DOCUMENT_BYTES -
@@ -29,6 +33,7 @@ export const MAX_DATA_BYTES =
     _id: "x".repeat(MAX_ID_BYTES),
     data: new Binary(new Uint8Array(0)),
     expiresAt: new Date(0),
+    owner: "x".repeat(MAX_ID_BYTES),
   } satisfies SessionDocument);
 
 /** Copies the caller's bytes into a Binary, so later changes to their array change nothing stored. */

@@ -1,40 +1,76 @@
 import { MongoClient } from "mongodb";
-import type { Abortable, Collection, Db, FindOneAndDeleteOptions, FindOptions, UpdateOptions } from "mongodb";
-import type { Operation, SessionStore, Sweeper } from "@session-store/core";
+import type { Collection, Db } from "mongodb";
+import type {
+  EntriesOptions,
+  ListedEntry,
+  ManagedSessionStore,
+  Operation,
+  OwnedSession,
+  RemoveSessionsOfOptions,
+  SessionEntry,
+  StoreOptions,
+  Sweeper,
+} from "@session-store/core";
 import type { OperationContext } from "@session-store/core/adapter";
 import { SessionStoreError } from "@session-store/core";
 import {
   checkArguments,
+  checkEntriesOptions,
+  checkOwner,
+  checkRemoveSessionsOf,
+  checkStoreOptions,
   CloseOnce,
   LazyResource,
   operationContexts,
+  OrderedById,
   optionalSweeper,
   redact,
   runOperation,
 } from "@session-store/core/adapter";
+import type { CommandOptions } from "./command-options.js";
+import { ABORT_AFTER_DEADLINES, commandOptions } from "./command-options.js";
 import type { SessionDocument } from "./document.js";
 import { fromBinary, MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, toBinary } from "./document.js";
+import { IndexSetup } from "./index-setup.js";
 import type { DatabaseSource, MongoStoreOptions, ResolvedMongoStoreOptions } from "./options.js";
 import { resolveMongoStoreOptions } from "./options.js";
-import { idFilter, LOAD_PROJECTION, liveFilter, REMOVE_PROJECTION, storeUpdate, touchUpdate } from "./queries.js";
+import {
+  ALL_SESSIONS_FILTER,
+  allLiveFilter,
+  ENTRY_PROJECTION,
+  idFilter,
+  LISTED_PROJECTION,
+  LOAD_PROJECTION,
+  liveFilter,
+  OWNED_PROJECTION,
+  ownerFilter,
+  revocationFilter,
+  revokeUpdate,
+  storeUpdate,
+  touchUpdate,
+} from "./queries.js";
 import type { ExpiryMode } from "./schema.js";
-import { createExpiryIndex } from "./schema.js";
+import { createStoreIndexes } from "./schema.js";
 import { deleteExpiredBatch, serverTime } from "./sweep.js";
+import { refuseUnacknowledged, requireAcknowledged } from "./write-concern.js";
 
 const BACKEND = "mongo";
 
 /**
  * Sessions in one MongoDB collection, one document per session: `_id` the id,
- * `data` the bytes (BSON binary), `expiresAt` a BSON Date set by the server's clock.
- * A TTL index deletes expired documents (the monitor runs about once a minute) and
- * every read filters on `expiresAt`, so expired data is never returned.
+ * `data` the bytes (BSON binary), `expiresAt` a BSON Date set by the server's clock,
+ * `owner` when stored with one. A revocation is the same document turned into a
+ * tombstone (`revoked: true`, no data, `expiresAt` its end). A TTL index deletes
+ * ended documents (the monitor runs about once a minute) and every read filters on
+ * `expiresAt`, so expired data is never returned.
  *
  * Give it your `client` or `db` (used as they are, left open on `close()`) or a
- * `url` (the store opens its own client and closes it). Each call is one command,
- * bounded by `timeoutMs`.
+ * `url` (the store opens its own client and closes it). Each call is one command
+ * (`revoke`, `clear` and a rare `store` two), read from and written to the primary,
+ * bounded by `timeoutMs`; calls on one id run in call order.
  */
-export class MongoStore implements SessionStore {
-  /** Only with `sweep: true`: deletes expired documents in bounded batches and resolves how many. */
+export class MongoStore implements ManagedSessionStore {
+  /** Only with `sweep: true`: deletes ended documents in bounded batches and resolves how many. */
   declare readonly sweep?: () => Promise<number>;
 
   readonly #options: ResolvedMongoStoreOptions;
@@ -43,7 +79,6 @@ export class MongoStore implements SessionStore {
   readonly #collection: Collection<SessionDocument>;
   /** The client the store opened from `url`, closed by `close()`; undefined when the caller owns it. */
   readonly #ownClient: MongoClient | undefined;
-  readonly #mode: ExpiryMode;
   readonly #sweeper: Sweeper | undefined;
   /**
    * Connects until it succeeds once. The driver's own connect-on-first-command leaves
@@ -52,9 +87,11 @@ export class MongoStore implements SessionStore {
    * server comes back. After one success the driver reconnects by itself.
    */
   readonly #connection: LazyResource<unknown>;
-  /** The expiry index, created on first use; undefined with `createIndexes: false`. */
-  readonly #index: LazyResource<void> | undefined;
+  /** The indexes, created in the background after the first connect; undefined with `createIndexes: false`. */
+  readonly #indexes: IndexSetup | undefined;
   readonly #closing = new CloseOnce(BACKEND);
+  /** Calls on one id run in call order: on a pool, a later call could otherwise overtake on another connection. */
+  readonly #ordered = new OrderedById();
 
   constructor(options: MongoStoreOptions) {
     this.#options = resolveMongoStoreOptions(options);
@@ -63,57 +100,215 @@ export class MongoStore implements SessionStore {
     this.#db = db;
     this.#ownClient = ownClient;
     this.#collection = db.collection<SessionDocument>(this.#options.collection);
-    this.#mode = this.#options.sweepBatchSize === undefined ? "ttl" : "sweep";
+    refuseUnacknowledged(this.#collection);
+    const mode: ExpiryMode = this.#options.sweepBatchSize === undefined ? "ttl" : "sweep";
     this.#connection = new LazyResource(() => db.client.connect());
-    const { createIndexes, timeoutMs } = this.#options;
-    this.#index = createIndexes ? new LazyResource(() => createExpiryIndex(this.#collection, this.#mode, timeoutMs)) : undefined;
-    if (this.#mode === "sweep") this.sweep = () => this.#sweep();
+    this.#indexes = this.#options.createIndexes
+      ? new IndexSetup(
+          () => createStoreIndexes(this.#collection, mode),
+          (error) => {
+            // A build cut short by close() is no news.
+            if (!this.#closing.closed) process.emitWarning(error.message, { code: "SESSION_STORE_MONGO_SETUP" });
+          },
+        )
+      : undefined;
+    if (mode === "sweep") this.sweep = () => this.#sweep();
     this.#sweeper = optionalSweeper({ sweep: () => this.#sweep() }, this.#options.sweepIntervalMs);
+  }
+
+  /**
+   * Creates the indexes now (calls never wait for them) and resolves once they exist,
+   * or rejects with the reason (operation "setup"), within `timeoutMs`; a build that
+   * takes longer goes on and a later `setup()` joins it. Call it at startup to fail
+   * fast on a conflicting index. With `createIndexes: false` it does nothing.
+   */
+  async setup(): Promise<void> {
+    this.#closing.assertOpen("setup");
+    const indexes = this.#indexes;
+    if (indexes === undefined) return;
+    await this.#run("setup", () => indexes.run());
   }
 
   async load(id: string): Promise<Uint8Array | undefined> {
     checkArguments({ id });
     this.#closing.assertOpen("load");
-    return this.#run("load", async (signal) => {
-      const options: FindOptions & Abortable = { projection: LOAD_PROJECTION, signal };
-      const found = await this.#collection.findOne<{ data: unknown }>(liveFilter(id), options);
-      return found === null ? undefined : fromBinary(found.data);
-    });
+    return this.#run(
+      "load",
+      async (options) => {
+        const found = await this.#collection.findOne<{ data: unknown }>(liveFilter(id), { ...options, projection: LOAD_PROJECTION });
+        return found === null ? undefined : fromBinary(found.data);
+      },
+      { id },
+    );
   }
 
-  async store(id: string, data: Uint8Array, ttlMs: number): Promise<void> {
+  async store(id: string, data: Uint8Array, ttlMs: number, storeOptions?: StoreOptions): Promise<boolean> {
     const ttl = checkArguments({ id, data, ttlMs });
+    const owner = checkStoreOptions(storeOptions);
     this.#closing.assertOpen("store");
     if (data.byteLength > MAX_DATA_BYTES) throw overLimit(data.byteLength);
     // Copied before the first await: the caller may reuse their array as soon as we return.
     const binary = toBinary(data);
-    await this.#run("store", async (signal) => {
-      const options: UpdateOptions & Abortable = { upsert: true, signal };
-      const result = await this.#collection.updateOne(idFilter(id), storeUpdate(binary, ttl), options);
-      requireAcknowledged(result.acknowledged);
-    });
+    return this.#run(
+      "store",
+      async (options) => {
+        const update = storeUpdate(binary, ttl, owner);
+        const result = await this.#collection.updateOne(idFilter(id), update, { ...options, upsert: true });
+        requireAcknowledged(result.acknowledged);
+        if (result.upsertedCount === 1 || result.modifiedCount === 1) return true;
+        // Matched and unchanged (the server applies the pipeline's result as a
+        // replacement, a no-op when byte-equal): a live revocation the pipeline left in
+        // place, or the same bytes, expiry and owner written again within one millisecond.
+        const revoked = await this.#collection.findOne(revocationFilter(id), { ...options, projection: { _id: 1 } });
+        return revoked === null;
+      },
+      { id },
+    );
   }
 
+  /**
+   * One `deleteOne` of the live session, so the answer is the server's count, which
+   * a retried write rebuilds from the oplog (a `findOneAndDelete` retry would return
+   * the pre-image without the computed projection). An expired document is left for
+   * the TTL index or `sweep`; no read sees it.
+   */
   async remove(id: string): Promise<boolean> {
     checkArguments({ id });
     this.#closing.assertOpen("remove");
-    return this.#run("remove", async (signal) => {
-      const options: FindOneAndDeleteOptions & Abortable = { projection: REMOVE_PROJECTION, signal };
-      // Driver 6+ resolves the deleted document itself, or null (no `{ value }` wrapper),
-      // shaped by the projection: only `live`.
-      const deleted = (await this.#collection.findOneAndDelete(idFilter(id), options)) as { live?: unknown } | null;
-      return deleted?.live === true;
-    });
+    return this.#run(
+      "remove",
+      async (options) => {
+        const result = await this.#collection.deleteOne(liveFilter(id), options);
+        requireAcknowledged(result.acknowledged);
+        return result.deletedCount === 1;
+      },
+      { id },
+    );
   }
 
   async touch(id: string, ttlMs: number): Promise<boolean> {
     const ttl = checkArguments({ id, ttlMs });
     this.#closing.assertOpen("touch");
-    return this.#run("touch", async (signal) => {
-      const options: UpdateOptions & Abortable = { signal };
-      const result = await this.#collection.updateOne(liveFilter(id), touchUpdate(ttl), options);
-      requireAcknowledged(result.acknowledged);
-      return result.matchedCount === 1;
+    return this.#run(
+      "touch",
+      async (options) => {
+        const result = await this.#collection.updateOne(liveFilter(id), touchUpdate(ttl), options);
+        requireAcknowledged(result.acknowledged);
+        return result.matchedCount === 1;
+      },
+      { id },
+    );
+  }
+
+  async entry(id: string): Promise<SessionEntry | undefined> {
+    checkArguments({ id });
+    this.#closing.assertOpen("entry");
+    return this.#run(
+      "entry",
+      async (options) => {
+        const found = await this.#collection.findOne<FoundSession>(liveFilter(id), { ...options, projection: ENTRY_PROJECTION });
+        return found === null ? undefined : toEntry(found);
+      },
+      { id },
+    );
+  }
+
+  /**
+   * A live session becomes a revocation in one update (its count says it was live);
+   * otherwise an upsert leaves one (or keeps the later end of an earlier one). A
+   * session stored between the two is revoked too, and reported as `false`.
+   */
+  async revoke(id: string): Promise<boolean> {
+    checkArguments({ id });
+    this.#closing.assertOpen("revoke");
+    const update = revokeUpdate(this.#options.revocationGraceMs);
+    return this.#run(
+      "revoke",
+      async (options) => {
+        const live = await this.#collection.updateOne(liveFilter(id), update, options);
+        requireAcknowledged(live.acknowledged);
+        if (live.matchedCount === 1) return true;
+        await this.#collection.updateOne(idFilter(id), update, { ...options, upsert: true });
+        return false;
+      },
+      { id },
+    );
+  }
+
+  /** One query on the partial `owner` index. */
+  async sessionsOf(owner: string): Promise<OwnedSession[]> {
+    checkOwner(owner);
+    this.#closing.assertOpen("sessionsOf");
+    return this.#run(
+      "sessionsOf",
+      async (options) => {
+        const found = await this.#collection
+          .find<{ _id: string; expiresAt: Date }>(ownerFilter(owner), { ...options, projection: OWNED_PROJECTION })
+          .toArray();
+        return found.map((document) => ({ id: document._id, expiresAt: document.expiresAt.getTime() }));
+      },
+      { owner },
+    );
+  }
+
+  /** One `updateMany` on the partial `owner` index that turns each live session into a revocation. */
+  async removeSessionsOf(owner: string, removeOptions?: RemoveSessionsOfOptions): Promise<number> {
+    const checked = checkRemoveSessionsOf(owner, removeOptions);
+    this.#closing.assertOpen("removeSessionsOf");
+    const update = revokeUpdate(this.#options.revocationGraceMs);
+    return this.#run(
+      "removeSessionsOf",
+      async (options) => {
+        const result = await this.#collection.updateMany(ownerFilter(checked.owner, checked.except), update, options);
+        requireAcknowledged(result.acknowledged);
+        return result.modifiedCount;
+      },
+      { owner: checked.owner },
+    );
+  }
+
+  /**
+   * Keyset pagination on `_id`: each batch is one query, `_id` greater than the last
+   * one seen, sorted by `_id`, limited to `batchSize`, under its own deadline. Only
+   * that batch is held; a session live for the whole iteration is yielded once.
+   */
+  async *entries(entriesOptions?: EntriesOptions): AsyncGenerator<ListedEntry, void, undefined> {
+    const batchSize = checkEntriesOptions(entriesOptions);
+    this.#closing.assertOpen("entries");
+    let after: string | undefined;
+    for (;;) {
+      const batch = await this.#run("entries", (options) =>
+        this.#collection
+          .find<FoundSession & { _id: string }>(allLiveFilter(after), {
+            ...options,
+            projection: LISTED_PROJECTION,
+            sort: { _id: 1 },
+            limit: batchSize,
+            batchSize,
+          })
+          .toArray(),
+      );
+      for (const document of batch) yield { id: document._id, ...toEntry(document) };
+      const last = batch.at(-1);
+      if (batch.length < batchSize || last === undefined) return;
+      after = last._id;
+    }
+  }
+
+  /** `countDocuments` of the live sessions: a scan of the collection (an operator tool). */
+  async count(): Promise<number> {
+    this.#closing.assertOpen("count");
+    return this.#run("count", (options) => this.#collection.countDocuments(allLiveFilter(), options));
+  }
+
+  /** Deletes the live sessions (counted), then the expired ones; revocations stay. */
+  async clear(): Promise<number> {
+    this.#closing.assertOpen("clear");
+    return this.#run("clear", async (options) => {
+      const live = await this.#collection.deleteMany(allLiveFilter(), options);
+      requireAcknowledged(live.acknowledged);
+      await this.#collection.deleteMany(ALL_SESSIONS_FILTER, options);
+      return live.deletedCount;
     });
   }
 
@@ -135,34 +330,58 @@ export class MongoStore implements SessionStore {
   async #sweep(): Promise<number> {
     this.#closing.assertOpen("sweep");
     const batchSize = this.#options.sweepBatchSize ?? 1;
-    const now = await this.#run("sweep", (signal) => serverTime(this.#db, signal));
+    const now = await this.#run("sweep", (options) => serverTime(this.#db, options));
     let deleted = 0;
     for (;;) {
-      const batch = await this.#run("sweep", (signal) => deleteExpiredBatch(this.#collection, now, batchSize, signal));
+      const batch = await this.#run("sweep", (options) => deleteExpiredBatch(this.#collection, now, batchSize, options));
       deleted += batch.deleted;
       if (batch.found < batchSize || this.#closing.closed) return deleted;
     }
   }
 
   /**
-   * Runs one command under core's deadline. When the deadline passes, the signal
-   * aborts the driver's call too (server selection, pool wait or socket read), so
-   * an abandoned call ends instead of lingering; driver 7's `timeoutMS` option does
-   * nothing (deprecated, ignored), so it cannot do this job.
+   * Runs one call under core's deadline. The server gets the same deadline as
+   * `maxTimeMS` and answers with an error on a pooled connection that stays open; a
+   * call still pending `ABORT_AFTER_DEADLINES` deadlines in (a server that answers
+   * nothing) is aborted, which closes that connection. The driver 7 `timeoutMS`
+   * option is deprecated and does nothing.
    */
-  #run<T>(operation: Operation, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  #run<T>(operation: Operation, work: (options: CommandOptions) => Promise<T>, about?: { id: string } | { owner: string }): Promise<T> {
+    const { timeoutMs } = this.#options;
     const controller = new AbortController();
-    return runOperation(this.#contexts[operation], async () => {
-      // Never (re)open a client once closing: a store-owned one would leak.
-      this.#closing.assertOpen("connect");
-      if (!this.#connection.ready) await this.#connection.get();
-      if (this.#index?.ready === false) await this.#index.get();
-      return work(controller.signal);
-    }).catch((error: unknown) => {
-      controller.abort(error);
-      throw error;
-    });
+    let settled = false;
+    const attempt = async (): Promise<T> => {
+      try {
+        // Never (re)open a client once closing: a store-owned one would leak.
+        this.#closing.assertOpen("connect");
+        if (!this.#connection.ready) await this.#connection.get();
+        this.#indexes?.startIfDue();
+        return await work(commandOptions(timeoutMs, controller.signal));
+      } finally {
+        settled = true;
+      }
+    };
+    const id = about !== undefined && "id" in about ? about.id : undefined;
+    const subject = id ?? (about !== undefined && "owner" in about ? about.owner : undefined);
+    return runOperation(this.#contexts[operation], id === undefined ? attempt : () => this.#ordered.run(id, attempt), subject).catch(
+      (error: unknown) => {
+        if (!settled) setTimeout(() => controller.abort(error), timeoutMs * (ABORT_AFTER_DEADLINES - 1)).unref();
+        throw error;
+      },
+    );
   }
+}
+
+/** A session document as `entry` and `entries` project it. */
+interface FoundSession {
+  readonly data: unknown;
+  readonly expiresAt: Date;
+  readonly owner?: string;
+}
+
+function toEntry(found: FoundSession): SessionEntry {
+  const entry = { data: fromBinary(found.data), expiresAt: found.expiresAt.getTime() };
+  return found.owner === undefined ? entry : { ...entry, owner: found.owner };
 }
 
 /** The database, and the client when the store opened it itself. */
@@ -200,11 +419,4 @@ function overLimit(bytes: number): SessionStoreError {
       `(${MAX_DOCUMENT_BYTES} bytes) document limit leaves for session data; nothing was written`,
     { backend: BACKEND, operation: "store" },
   );
-}
-
-/** A write with `w: 0` resolves before the server has done anything; the store cannot vouch for it. */
-function requireAcknowledged(acknowledged: boolean): void {
-  if (!acknowledged) {
-    throw new Error("the write was not acknowledged (write concern w: 0), so its outcome is unknown; use w: 1 or more");
-  }
 }

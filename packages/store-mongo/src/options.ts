@@ -1,15 +1,25 @@
 import type { Db, MongoClient, MongoClientOptions } from "mongodb";
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkBoolean, checkCount, checkIdentifier, checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
+import {
+  checkBoolean,
+  checkCount,
+  checkIdentifier,
+  checkOptionsObject,
+  checkRevocationGrace,
+  checkTimeout,
+  optional,
+} from "@session-store/core/adapter";
 
 /** Options shared by every way of giving the store a database. */
 export interface MongoStoreCommonOptions {
   /** The collection holding the sessions. A checked identifier. Default "sessions". */
   readonly collection?: string;
-  /** Create the expiry index on first use (see `mongoIndexCommand`). Default true. */
+  /** Create the expiry and owner indexes in the background after the first connect (see `mongoIndexCommand`). Default true. */
   readonly createIndexes?: boolean;
-  /** How long one call may take before it rejects, in ms. Default 5000. */
+  /** How long one call may take before it rejects, in ms; also each command's server-side `maxTimeMS`. Default 5000. */
   readonly timeoutMs?: number;
+  /** How long a revoked id stays dead at least, in ms (longer if the session would have lived longer). Default 60000. */
+  readonly revocationGraceMs?: number;
   /**
    * For deployments whose TTL indexes cannot expire this collection (e.g. Azure Cosmos DB
    * for MongoDB RU, which only expires on `_ts`): no TTL index, a plain index on
@@ -79,6 +89,7 @@ export interface ResolvedMongoStoreOptions {
   readonly collection: string;
   readonly createIndexes: boolean;
   readonly timeoutMs: number;
+  readonly revocationGraceMs: number;
   /** The documents per sweep batch when `sweep` is on, else undefined (no `sweep()`). */
   readonly sweepBatchSize: number | undefined;
   readonly sweepIntervalMs: number | undefined;
@@ -96,6 +107,7 @@ export function resolveMongoStoreOptions(options: MongoStoreOptions): ResolvedMo
     collection: optional(options.collection, DEFAULT_COLLECTION, (value) => checkIdentifier(value, "collection")),
     createIndexes: optional(options.createIndexes, true, (value) => checkBoolean(value, "createIndexes")),
     timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (value) => checkTimeout(value, "timeoutMs")),
+    revocationGraceMs: checkRevocationGrace(options.revocationGraceMs),
     sweepBatchSize: sweep ? optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (value) => checkCount(value, "sweepBatchSize")) : undefined,
     sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (value) => checkTimeout(value, "sweepIntervalMs")),
   };

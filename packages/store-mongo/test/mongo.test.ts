@@ -6,7 +6,7 @@ import type { MongoStoreOptions } from "../src/index.js";
 import { MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, mongoIndexCommand, MongoStore } from "../src/index.js";
 import { expiryIndex } from "../src/internal.js";
 import { fromBinary, toBinary } from "../src/document.js";
-import { liveFilter, storeUpdate, touchUpdate } from "../src/queries.js";
+import { liveFilter, revokeUpdate, storeUpdate, touchUpdate } from "../src/queries.js";
 import type { TcpProxy } from "@session-store/harness";
 import { freePort, HOUR, settle } from "@session-store/harness";
 import { startSilentServer } from "./support.js";
@@ -84,20 +84,41 @@ describe("documents and commands", () => {
   it("store sets the data as a literal and the expiry as a server Date plus milliseconds", () => {
     const binary = toBinary(Uint8Array.from([36, 36, 78, 79, 87])); // "$$NOW" as bytes is still data
     const [stage] = deserialize(serialize({ u: storeUpdate(binary, 1_500) })).u as Record<string, unknown>[];
-    expect(stage).toEqual({ $set: { data: { $literal: binary }, expiresAt: { $add: ["$$NOW", 1_500] } } });
+    const session = { _id: "$_id", data: { $literal: binary }, expiresAt: { $add: ["$$NOW", 1_500] } };
+    const liveRevocation = { $and: [{ $eq: ["$revoked", true] }, { $gt: ["$expiresAt", "$$NOW"] }] };
+    expect(stage).toEqual({ $replaceWith: { $cond: [liveRevocation, "$$ROOT", session] } });
+  });
+
+  it("store with an owner replaces the owner too, as a literal; without one the owner is gone", () => {
+    const binary = toBinary(Uint8Array.from([1]));
+    const replacement = (owner?: string) =>
+      (deserialize(serialize({ u: storeUpdate(binary, 10, owner) })).u[0].$replaceWith.$cond as unknown[])[2];
+    expect(replacement("$$ROOT")).toMatchObject({ owner: { $literal: "$$ROOT" } });
+    expect(replacement()).not.toHaveProperty("owner");
+  });
+
+  it("revoke turns the document into a revocation lasting until the later of its expiry and the grace", () => {
+    expect(revokeUpdate(60_000)).toEqual([
+      { $replaceWith: { _id: "$_id", revoked: true, expiresAt: { $max: [{ $add: ["$$NOW", 60_000] }, "$expiresAt"] } } },
+    ]);
+  });
+
+  it("every per-id read and conditional write skips revocations", () => {
+    expect(liveFilter("id")).toEqual({ _id: "id", revoked: { $exists: false }, $expr: { $gt: ["$expiresAt", "$$NOW"] } });
   });
 
   it("touch moves only the expiry", () => {
     expect(touchUpdate(2_000)).toEqual([{ $set: { expiresAt: { $add: ["$$NOW", 2_000] } } }]);
   });
 
-  it("MAX_DATA_BYTES is exactly what fits in 16 MiB with the longest id", () => {
+  it("MAX_DATA_BYTES is exactly what fits in 16 MiB with the longest id and owner", () => {
     for (const id of ["a".repeat(MAX_ID_BYTES), "é".repeat(MAX_ID_BYTES / 2), "😀".repeat(MAX_ID_BYTES / 4)]) {
-      const document = (size: number) => ({ _id: id, data: new Binary(new Uint8Array(size)), expiresAt: new Date() });
+      const document = (size: number) => ({ _id: id, data: new Binary(new Uint8Array(size)), expiresAt: new Date(), owner: id });
       expect(calculateObjectSize(document(MAX_DATA_BYTES))).toBe(MAX_DOCUMENT_BYTES);
       expect(calculateObjectSize(document(MAX_DATA_BYTES + 1))).toBe(MAX_DOCUMENT_BYTES + 1);
     }
-    const largest = serialize({ _id: "a".repeat(MAX_ID_BYTES), data: new Binary(new Uint8Array(MAX_DATA_BYTES)), expiresAt: new Date() });
+    const longest = "a".repeat(MAX_ID_BYTES);
+    const largest = serialize({ _id: longest, data: new Binary(new Uint8Array(MAX_DATA_BYTES)), expiresAt: new Date(), owner: longest });
     expect(largest.byteLength).toBe(16 * 1024 * 1024);
   });
 
@@ -107,11 +128,12 @@ describe("documents and commands", () => {
   });
 
   it("exports the index as a mongosh command for operators", () => {
+    const owner = '{"key":{"owner":1},"name":"owner_1","partialFilterExpression":{"owner":{"$exists":true}}}';
     expect(mongoIndexCommand()).toBe(
-      'db.getCollection("sessions").createIndex({"expiresAt":1}, {"name":"expiresAt_1","expireAfterSeconds":0})',
+      `db.runCommand({"createIndexes":"sessions","indexes":[{"key":{"expiresAt":1},"name":"expiresAt_1","expireAfterSeconds":0},${owner}]})`,
     );
     expect(mongoIndexCommand("app_sessions", { sweep: true })).toBe(
-      'db.getCollection("app_sessions").createIndex({"expiresAt":1}, {"name":"expiresAt_1"})',
+      `db.runCommand({"createIndexes":"app_sessions","indexes":[{"key":{"expiresAt":1},"name":"expiresAt_1"},${owner}]})`,
     );
     expect(() => mongoIndexCommand('x"); db.dropDatabase(); ("')).toThrow(RangeError);
   });
@@ -149,6 +171,9 @@ describe("options", () => {
     ["sweepBatchSize 0", { url, sweep: true, sweepBatchSize: 0 }, RangeError],
     ["sweepBatchSize 1.5", { url, sweep: true, sweepBatchSize: 1.5 }, RangeError],
     ["sweepIntervalMs -1", { url, sweep: true, sweepIntervalMs: -1 }, RangeError],
+    ["revocationGraceMs 0", { url, revocationGraceMs: 0 }, RangeError],
+    ["revocationGraceMs as a string", { url, revocationGraceMs: "60000" }, TypeError],
+    ["an unacknowledged write concern in the url", { url: `${url}?w=0` }, RangeError],
   ];
   for (const [what, options, errorClass] of bad) {
     it(`refuses ${what} with ${errorClass.name}`, () => {
@@ -236,6 +261,13 @@ describe("an unreachable server", () => {
       ["store", () => store.store("id", Uint8Array.from([1]), HOUR)],
       ["remove", () => store.remove("id")],
       ["touch", () => store.touch("id", HOUR)],
+      ["entry", () => store.entry("id")],
+      ["revoke", () => store.revoke("id")],
+      ["sessionsOf", () => store.sessionsOf("owner")],
+      ["removeSessionsOf", () => store.removeSessionsOf("owner")],
+      ["entries", () => store.entries()[Symbol.asyncIterator]().next()],
+      ["count", () => store.count()],
+      ["clear", () => store.clear()],
     ];
     if (store.sweep) calls.push(["sweep", () => (store.sweep as () => Promise<number>)()]);
     for (let round = 1; round <= 2; round += 1) {

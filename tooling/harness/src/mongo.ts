@@ -17,11 +17,15 @@ export async function mongoBackend(): Promise<Backend> {
     newNamespace: () => namespaces.next(),
     storeUrl: (namespace = namespaces.next()) => withParam(url, "collection", namespaces.add(namespace)),
     async inspect(namespace, id) {
-      // The document's expiresAt against the server's clock, the one the store uses.
+      // The document's expiresAt against the server's clock, the one the store uses. A
+      // revocation (the same document with `revoked: true` and no data) holds no session.
       const [database, collection] = namespace.includes(".") ? namespace.split(".") : [undefined, namespace];
       const [document] = await db(database)
         .collection<{ _id: string }>(collection as string)
-        .aggregate([{ $match: { _id: id } }, { $project: { _id: 0, expiresAt: 1, remainingMs: { $subtract: ["$expiresAt", "$$NOW"] } } }])
+        .aggregate([
+          { $match: { _id: id, revoked: { $exists: false } } },
+          { $project: { _id: 0, expiresAt: 1, remainingMs: { $subtract: ["$expiresAt", "$$NOW"] } } },
+        ])
         .toArray();
       if (document === undefined) return undefined;
       if (!(document.expiresAt instanceof Date)) {
