@@ -1,4 +1,5 @@
 export { ExpressSessionStore } from "./express-session-store.js";
-export { DEFAULT_TTL_MS } from "./options.js";
-export type { ExpressSessionStoreOptions } from "./options.js";
+export type { UserSession } from "./express-session-store.js";
+export { DEFAULT_LIST_LIMIT, DEFAULT_TTL_MS } from "./options.js";
+export type { ExpressSessionStoreOptions, OwnerOf } from "./options.js";
 export type { Serializer } from "./serializer.js";

@@ -1,5 +1,9 @@
-import { checkTimeout } from "@session-store/core/adapter";
+import { checkCount, checkTimeout } from "@session-store/core/adapter";
+import type { SessionData } from "express-session";
 import type { Serializer } from "./serializer.js";
+
+/** Which user a session belongs to: a user id (the rules of a session id), or `undefined` for none. */
+export type OwnerOf = (session: SessionData) => string | undefined;
 
 /** Options of `ExpressSessionStore`. */
 export interface ExpressSessionStoreOptions {
@@ -11,13 +15,30 @@ export interface ExpressSessionStoreOptions {
   readonly ttlMs?: number;
   /** How session objects become the stored bytes (as UTF-8 text). Default `JSON`. */
   readonly serializer?: Serializer;
+  /**
+   * Files each saved session under the user it returns, so `sessionsOf` and the
+   * sign-out helpers find it. Needs a managed store. Called on every save.
+   */
+  readonly owner?: OwnerOf;
+  /**
+   * A rolling session's expiry is written at most once per this many ms: a touch
+   * that would move the stored expiry by less is skipped. Default: every touch writes.
+   */
+  readonly touchAfterMs?: number;
+  /** The most sessions `all()` returns; beyond it, `all()` fails rather than load them all. Default 10 000. */
+  readonly listLimit?: number;
 }
 
 export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
 
+export const DEFAULT_LIST_LIMIT = 10_000;
+
 export interface CheckedOptions {
   readonly ttlMs: number;
   readonly serializer: Serializer;
+  readonly owner: OwnerOf | undefined;
+  readonly touchAfterMs: number;
+  readonly listLimit: number;
 }
 
 export function checkOptions(options: ExpressSessionStoreOptions = {}): CheckedOptions {
@@ -26,5 +47,9 @@ export function checkOptions(options: ExpressSessionStoreOptions = {}): CheckedO
   if (typeof serializer.stringify !== "function" || typeof serializer.parse !== "function") {
     throw new TypeError("serializer must have stringify(session) and parse(text) functions");
   }
-  return { ttlMs, serializer };
+  const { owner } = options;
+  if (owner !== undefined && typeof owner !== "function") throw new TypeError("owner must be a function (session) => string | undefined");
+  const touchAfterMs = options.touchAfterMs === undefined ? 0 : checkTimeout(options.touchAfterMs, "touchAfterMs");
+  const listLimit = options.listLimit === undefined ? DEFAULT_LIST_LIMIT : checkCount(options.listLimit, "listLimit");
+  return { ttlMs, serializer, owner, touchAfterMs, listLimit };
 }

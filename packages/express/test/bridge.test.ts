@@ -28,7 +28,7 @@ describe("ExpressSessionStore", () => {
     const { error } = await call((cb) => store.set("s1", sessionExpiringIn(60_000), cb));
     expect(error).toBeNull();
 
-    const entry = map.entries.get("s1");
+    const entry = map.records.get("s1");
     expect(JSON.parse(new TextDecoder().decode(entry?.data))).toMatchObject({ user: "ada" });
     expect(entry?.expiresAt).toBeGreaterThanOrEqual(before + 60_000 - 1);
     expect(entry?.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
@@ -43,9 +43,9 @@ describe("ExpressSessionStore", () => {
     await call((cb) => new ExpressSessionStore(map).set("default", noExpiry, cb));
     await call((cb) => new ExpressSessionStore(map, { ttlMs: 5_000 }).set("option", noExpiry, cb));
     const now = Date.now();
-    expect(map.entries.get("default")!.expiresAt - now).toBeGreaterThan(DEFAULT_TTL_MS - 1_000);
-    expect(map.entries.get("option")!.expiresAt - now).toBeGreaterThan(4_000);
-    expect(map.entries.get("option")!.expiresAt - now).toBeLessThanOrEqual(5_000);
+    expect(map.records.get("default")!.expiresAt - now).toBeGreaterThan(DEFAULT_TTL_MS - 1_000);
+    expect(map.records.get("option")!.expiresAt - now).toBeGreaterThan(4_000);
+    expect(map.records.get("option")!.expiresAt - now).toBeLessThanOrEqual(5_000);
   });
 
   it("removes the session when set or touched with a cookie that has already expired", async () => {
@@ -56,22 +56,22 @@ describe("ExpressSessionStore", () => {
 
     expect((await call((cb) => store.set("a", sessionExpiringIn(-1), cb))).error).toBeNull();
     expect((await call((cb) => store.touch("b", sessionExpiringIn(0), cb))).error).toBeNull();
-    expect(map.entries.has("a")).toBe(false);
-    expect(map.entries.has("b")).toBe(false);
+    expect(map.records.has("a")).toBe(false);
+    expect(map.records.has("b")).toBe(false);
   });
 
   it("touch moves the expiry without rewriting the data, and never revives a session", async () => {
     const map = new MapStore();
     const store = new ExpressSessionStore(map);
     await call((cb) => store.set("s", sessionExpiringIn(1_000), cb));
-    const data = map.entries.get("s")!.data;
+    const data = map.records.get("s")!.data;
 
     expect((await call((cb) => store.touch("s", sessionExpiringIn(90_000, { user: "eve" }), cb))).error).toBeNull();
-    expect(map.entries.get("s")!.data).toBe(data);
-    expect(map.entries.get("s")!.expiresAt).toBeGreaterThan(Date.now() + 80_000);
+    expect(map.records.get("s")!.data).toBe(data);
+    expect(map.records.get("s")!.expiresAt).toBeGreaterThan(Date.now() + 80_000);
 
     expect((await call((cb) => store.touch("gone", sessionExpiringIn(90_000), cb))).error).toBeNull();
-    expect(map.entries.has("gone")).toBe(false);
+    expect(map.records.has("gone")).toBe(false);
   });
 
   it("destroy removes the session", async () => {
@@ -91,7 +91,7 @@ describe("ExpressSessionStore", () => {
     };
     const store = new ExpressSessionStore(map, { serializer });
     await call((cb) => store.set("s", sessionExpiringIn(60_000), cb));
-    expect(new TextDecoder().decode(map.entries.get("s")!.data)).toMatch(/^v1:\{/);
+    expect(new TextDecoder().decode(map.records.get("s")!.data)).toMatch(/^v1:\{/);
     expect((await call<SessionData | null>((cb) => store.get("s", cb))).value).toMatchObject({ user: "ada" });
   });
 
@@ -141,7 +141,7 @@ describe("ExpressSessionStore", () => {
     expect(error).toBeInstanceOf(SessionStoreError);
     expect((error as Error).message).toBe("express store: store failed: the serializer could not encode the session");
     expect((error as Error).cause).toBeInstanceOf(TypeError);
-    expect(map.entries.has("s")).toBe(false);
+    expect(map.records.has("s")).toBe(false);
   });
 
   it("is an express-session Store", () => {

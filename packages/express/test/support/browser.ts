@@ -7,9 +7,9 @@ export interface SessionView {
   readonly visits: number;
 }
 
-export interface Reply {
+export interface Reply<T = SessionView> {
   readonly status: number;
-  readonly body: SessionView;
+  readonly body: T;
   readonly setCookie: readonly string[];
 }
 
@@ -25,7 +25,7 @@ export class Browser {
   }
 
   /** Sends a request; `cookie` overrides the jar (e.g. to replay a cookie the jar has dropped as expired). */
-  async request(method: "GET" | "POST", path: string, cookie?: string): Promise<Reply> {
+  async request<T = SessionView>(method: "GET" | "POST", path: string, cookie?: string): Promise<Reply<T>> {
     const url = new URL(path, this.baseUrl);
     const response = await fetch(url, {
       method,
@@ -34,7 +34,7 @@ export class Browser {
     });
     const setCookie = response.headers.getSetCookie();
     for (const header of setCookie) await this.jar.setCookie(header, url.href);
-    const body = (await response.json()) as SessionView;
+    const body = (await response.json()) as T;
     return { status: response.status, body, setCookie };
   }
 }

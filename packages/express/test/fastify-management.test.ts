@@ -1,0 +1,3 @@
+import { describeManagement } from "./support/management-suite.js";
+
+describeManagement("@fastify/session");
