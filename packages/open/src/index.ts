@@ -1,4 +1,4 @@
-import type { SessionStore } from "@session-store/core";
+import type { ManagedSessionStore } from "@session-store/core";
 import { openStore as open } from "./open-store.js";
 
 /**
@@ -6,8 +6,8 @@ import { openStore as open } from "./open-store.js";
  * `postgresql://…`, `redis://…`, `rediss://…`, `mongodb://…`, `mongodb+srv://…`.
  * The matching adapter package must be installed (the error says which one).
  * Query parameters `table`, `schema`, `prefix`, `collection` and `sweepIntervalMs`
- * become store options where the store has them; the rest stay in the URL for the driver.
+ * and `revocationGraceMs` become store options where the store has them; the rest stay in the URL for the driver.
  */
-export function openStore(url: string): Promise<SessionStore> {
+export function openStore(url: string): Promise<ManagedSessionStore> {
   return open(url);
 }

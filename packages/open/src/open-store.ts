@@ -1,4 +1,4 @@
-import type { SessionStore } from "@session-store/core";
+import type { ManagedSessionStore } from "@session-store/core";
 import { isMissingPackage } from "@session-store/core/adapter";
 import type { StoreTarget } from "./schemes.js";
 import { storeTarget } from "./schemes.js";
@@ -13,14 +13,14 @@ const importPackage: Importer = (packageName) => import(packageName);
  * now, so an app installs just the one it uses. Errors never quote the URL: it may
  * carry a password.
  */
-export async function openStore(url: string, importer: Importer = importPackage): Promise<SessionStore> {
+export async function openStore(url: string, importer: Importer = importPackage): Promise<ManagedSessionStore> {
   if (typeof url !== "string") throw new TypeError(`openStore needs a URL string, got ${url === null ? "null" : typeof url}`);
   const target = storeTarget(url.trim());
   const StoreClass = await loadStoreClass(target, importer);
   return new StoreClass(target.options);
 }
 
-type StoreClass = new (options: Record<string, unknown>) => SessionStore;
+type StoreClass = new (options: Record<string, unknown>) => ManagedSessionStore;
 
 async function loadStoreClass(target: StoreTarget, importer: Importer): Promise<StoreClass> {
   const { backend, packageName, exportName } = target;
