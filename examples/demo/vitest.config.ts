@@ -1,3 +1,4 @@
+import { defineProject, mergeConfig } from "vitest/config";
 import { defineSessionStoreProject } from "../../tooling/vitest.base.js";
 
-export default defineSessionStoreProject("demo");
+export default mergeConfig(defineSessionStoreProject("demo"), defineProject({ test: { globalSetup: ["test/build-demo.ts"] } }));

@@ -6,22 +6,24 @@ import { openStore } from "@session-store/open";
 import { createApp } from "./app.js";
 import { backendLabel } from "./backend-label.js";
 import { readConfig } from "./config.js";
+import { checkReady } from "./readiness.js";
 
 async function start(): Promise<{ server: Server; store: SessionStore }> {
   const config = readConfig(process.env);
   const backend = backendLabel(config.storeUrl);
   const store = await openStore(config.storeUrl);
-  const app = createApp({ store, secret: config.secret, sessionTtlMs: config.sessionTtlMs, backend });
-  const server = app.listen(config.port, config.host);
   try {
+    await checkReady(store, backend);
+    const app = createApp({ store, secret: config.secret, sessionTtlMs: config.sessionTtlMs, backend });
+    const server = app.listen(config.port, config.host);
     await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    console.log(`Session demo listening on http://${config.host}:${port} (sessions in ${backend})`);
+    return { server, store };
   } catch (error) {
-    await store.close?.();
+    await store.close?.().catch(() => undefined);
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
-  console.log(`Session demo listening on http://${config.host}:${port} (sessions in ${backend})`);
-  return { server, store };
 }
 
 async function shutDown({ server, store }: { server: Server; store: SessionStore }): Promise<void> {
@@ -44,5 +46,6 @@ try {
   }
 } catch (error) {
   console.error(`Session demo could not start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = 1;
+  // A driver still retrying its connection would keep the process alive.
+  process.exit(1);
 }

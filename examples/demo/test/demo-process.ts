@@ -10,6 +10,8 @@ const STARTUP_DEADLINE_MS = 20_000;
 export interface DemoProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
   /** Stops it with SIGTERM (a clean shutdown) and resolves its exit code. */
   stop(): Promise<number | null>;
 }
@@ -49,6 +51,7 @@ export async function startDemo(env: Record<string, string>): Promise<DemoProces
   return {
     url,
     child,
+    output: () => output,
     stop: async () => {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, "exit");
