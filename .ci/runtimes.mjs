@@ -151,7 +151,8 @@ for (const runtime of installed) {
   const drivers = SQLITE_DRIVERS[runtime.kind].map((driver) => ({ driver, cannot: cannotOpen(runtime, driver) }));
   const [main, ...others] = drivers.filter(({ cannot }) => !cannot).map(({ driver }) => driver);
   const files = BACKENDS.filter((backend) => backend !== "sqlite" || main).map(conformanceFile);
-  const rows = vitest(runtime, main, [...files, BRIDGE_TESTS], main === "better-sqlite3" ? [] : ["--testNamePattern=^(?!.* on '?sqlite'? )"]);
+  // The bridge opens SQLite by path: better-sqlite3 on Node, bun:sqlite under Bun.
+  const rows = vitest(runtime, main, [...files, BRIDGE_TESTS]);
   const found = Object.keys(rows).map((key) => key.split(" ")[0]).filter((backend) => backend !== "none");
   for (const backend of new Set([...BACKENDS, ...found, "none"])) {
     if ((backend === "sqlite" && !main) || !(rows[`${backend} conformance`] || rows[`${backend} bridge`])) continue;

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { BackendName } from "@session-store/harness";
 import { harness } from "@session-store/harness";
 import { BENCH_BACKENDS, benchOf, measureBackend, message } from "./bench/contend.js";
+import { measureManagement } from "./bench/management.js";
 import { checkTarget, contenderNotes, formatTable } from "./bench/table.js";
 import type { BenchContext } from "./bench/types.js";
 import { loadAverage, machine, mergeSections, parseSections, readReport, rootFile } from "./markdown.js";
@@ -58,6 +59,7 @@ async function runBackend(name: BackendName): Promise<string> {
     const started = performance.now();
     const results = await measureBackend(name, bench, context);
     const extra = await bench.extra?.(context, backend).catch((error: unknown) => `Extra figures failed: ${message(error)}`);
+    const management = await measureManagement(context, backend).catch((error: unknown) => `Management figures failed: ${message(error)}`);
     return [
       `## ${name}`,
       "",
@@ -71,6 +73,8 @@ async function runBackend(name: BackendName): Promise<string> {
       ...contenderNotes(results),
       ...(bench.notes ? ["", bench.notes] : []),
       ...(extra ? ["", extra] : []),
+      "",
+      management,
     ].join("\n");
   } finally {
     await backend.cleanup();

@@ -1,6 +1,6 @@
 /** The backends every reliability test runs on, dropped after the file; what the conformance suite needs to know of each. */
-import type { StoreCapabilities } from "@session-store/conformance";
-import type { SessionStore } from "@session-store/core";
+import type { CreateOptions, StoreCapabilities } from "@session-store/conformance";
+import type { ManagedSessionStore } from "@session-store/core";
 import type { Backend } from "@session-store/harness";
 import { harness } from "@session-store/harness";
 import { openStore } from "@session-store/open";
@@ -14,13 +14,18 @@ export const backends = await Promise.all((["memory", "sqlite", "redis", "postgr
 afterAll(() => Promise.all(backends.map((backend) => backend.cleanup())));
 
 export const capabilities: Record<string, StoreCapabilities> = {
-  memory: { expiry: "sweep" },
-  sqlite: { expiry: "sweep", sharedNamespace: true },
+  memory: { expiry: "sweep", clock: "process" },
+  sqlite: { expiry: "sweep", sharedNamespace: true, clock: "process" },
   redis: { expiry: "native", sharedNamespace: true },
   postgres: { expiry: "sweep", sharedNamespace: true },
 };
 
-export const open = (backend: Backend, namespace?: string): Promise<SessionStore> => openStore(backend.storeUrl(namespace));
+/** Opens our store over `namespace`; a conformance check's `revocationGraceMs` travels as the URL parameter. */
+export function open(backend: Backend, namespace?: string, options: CreateOptions = {}): Promise<ManagedSessionStore> {
+  const url = backend.storeUrl(namespace);
+  if (options.revocationGraceMs === undefined) return openStore(url);
+  return openStore(`${url}${url.includes("?") ? "&" : "?"}revocationGraceMs=${options.revocationGraceMs}`);
+}
 
 /** Every id the backend holds in `namespace`, read directly (absent for memory, which has nothing outside the store). */
 export async function heldIds(backend: Backend, namespace: string): Promise<string[]> {
@@ -35,7 +40,8 @@ export async function heldIds(backend: Backend, namespace: string): Promise<stri
     const keys: string[] = [];
     for await (const batch of client.scanStream({ match: `${namespace}:*`, count: 1000 })) keys.push(...(batch as string[]));
     await client.quit();
-    return keys.map((key) => key.slice(namespace.length + 1));
+    // Keys holding a NUL are the store's own (owner indexes), never a session's.
+    return keys.filter((key) => !key.includes("\0")).map((key) => key.slice(namespace.length + 1));
   }
   const client = new pg.Client({ connectionString: backend.url });
   await client.connect();

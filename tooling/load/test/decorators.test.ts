@@ -13,15 +13,17 @@ for (const backend of backends) {
   const inspect = backend.name === "memory" ? undefined : (namespace: string, id: string) => backend.inspect(namespace, id);
   describeSessionStore({
     name: `hashedIds(${backend.name})`,
-    create: async (namespace) => hashedIds(await open(backend, namespace), { secret }),
+    create: async (namespace, options) => hashedIds(await open(backend, namespace, options), { secret }),
     capabilities: capabilities[backend.name]!,
+    // Listings show the backend's key, marked so that only revoke accepts it.
+    listedId: (id) => `\u0000${hash(id)}`,
     // The backend holds the entry under the HMAC of the id.
     inspect: inspect && ((namespace, id) => inspect(namespace, hash(id))),
     skip: backend.skip,
   });
   describeSessionStore({
     name: `encrypted(${backend.name})`,
-    create: async (namespace) => encrypted(await open(backend, namespace), { keys }),
+    create: async (namespace, options) => encrypted(await open(backend, namespace, options), { keys }),
     capabilities: capabilities[backend.name]!,
     inspect,
     skip: backend.skip,

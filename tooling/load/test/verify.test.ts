@@ -49,6 +49,7 @@ describe("the load checks", () => {
     const store = broken((inner) => ({
       store: async (id, data, ttlMs) => {
         if (++calls % 7 !== 0) await inner.store(id, data, ttlMs);
+        return true;
       },
     }));
     expect((await breachesOf(store)).some((breach) => breach.includes("final value"))).toBe(true);
@@ -62,6 +63,7 @@ describe("the load checks", () => {
         await inner.store(id, data, ttlMs);
         // A real store's latency: the run then outlasts the 1-5 ms TTLs, so loads come after expiry.
         await sleep(2);
+        return true;
       },
       load: async (id) => (await inner.load(id)) ?? kept.get(id)?.slice(),
       remove: async (id) => {
@@ -85,7 +87,7 @@ describe("the load checks", () => {
       },
       store: async (id, data, ttlMs) => {
         previous = data.slice();
-        await inner.store(id, data, ttlMs);
+        return inner.store(id, data, ttlMs);
       },
     }));
     expect((await breachesOf(store)).some((breach) => /mix|torn|another id/.test(breach))).toBe(true);

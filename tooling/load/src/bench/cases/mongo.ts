@@ -7,6 +7,7 @@ import KeyvMongo from "@keyv/mongo";
 import { openStore } from "@session-store/open";
 import ConnectMongoStore from "connect-mongo";
 import { Keyv } from "keyv";
+import { idFilter, LOAD_PROJECTION, liveFilter, storeUpdate } from "@session-store/store-mongo/internal";
 import { Binary, MongoClient } from "mongodb";
 import { expressStoreWorkload, keyvWorkload, packageVersion } from "../peers.js";
 import type { BackendBench } from "../types.js";
@@ -16,16 +17,15 @@ const bench: BackendBench = {
     {
       name: `raw mongodb ${packageVersion("mongodb")}`,
       role: "raw",
-      note: "MongoStore's commands (an upsert with a `$$NOW` pipeline, a `findOne` filtered on `$$NOW`) and its TTL index, with nothing around them: no copy, no deadline",
+      note: "MongoStore's own commands (imported from its ./internal: an upsert whose pipeline keeps a live revocation, a `findOne` filtered on `$$NOW`) and its TTL index, with nothing around them: no copy, no deadline",
       open: async (backend) => {
         const client = new MongoClient(backend.url as string);
         const sessions = client.db().collection<{ _id: string; data: Binary; expiresAt: Date }>(backend.newNamespace());
         await sessions.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
         // The commands MongoStore sends (see its src/queries.ts), issued straight on the driver.
         return {
-          load: async (id) => (await sessions.findOne<{ data: Binary }>({ _id: id, $expr: { $gt: ["$expiresAt", "$$NOW"] } }, { projection: { _id: 0, data: 1 } }))?.data.buffer,
-          store: (id, data, ttlMs) =>
-            sessions.updateOne({ _id: id }, [{ $set: { data: { $literal: new Binary(data) }, expiresAt: { $add: ["$$NOW", ttlMs] } } }], { upsert: true }),
+          load: async (id) => (await sessions.findOne<{ data: Binary }>(liveFilter(id), { projection: LOAD_PROJECTION }))?.data.buffer,
+          store: (id, data, ttlMs) => sessions.updateOne(idFilter(id), storeUpdate(new Binary(data), ttlMs), { upsert: true }),
           close: () => client.close(),
         };
       },

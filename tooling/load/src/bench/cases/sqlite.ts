@@ -36,10 +36,13 @@ function openDatabase(path: string): BetterSqlite3.Database {
 function rawWorkload(db: BetterSqlite3.Database, table: string): Workload {
   db.exec(schemaSql(table));
   const sql = statementsFor(table);
-  const [load, store] = [db.prepare<[string, number], Buffer>(sql.load).pluck(), db.prepare<[string, Buffer, number]>(sql.store)];
+  const [load, store] = [db.prepare<[string, number], Buffer>(sql.load).pluck(), db.prepare<[string, Buffer, number, null, number]>(sql.store)];
   return {
     load: async (id) => load.get(id, Date.now()),
-    store: async (id, data, ttlMs) => store.run(id, data, Date.now() + ttlMs),
+    store: async (id, data, ttlMs) => {
+      const now = Date.now();
+      store.run(id, data, now + ttlMs, null, now);
+    },
     close: async () => db.close(),
   };
 }
