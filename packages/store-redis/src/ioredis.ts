@@ -104,6 +104,7 @@ export function ioredisCommands(client: IoRedisClient, ackMs?: number): Commands
         (source) => acknowledged(send().evalBuffer(source, 1, key, ...values), waits),
       );
     },
+    get: (key) => send().getBuffer(key),
     zrem: (key, members) => send().zrem(key, ...members),
     del: (key) => send().del(key),
     scan: (pattern, count) => scanMasters(client, pattern, count),

@@ -19,6 +19,7 @@ export function nodeRedisCommands(client: NodeRedisClient): Commands {
         (source) => bytes.eval(source, options),
       );
     },
+    get: (key) => bytes.get(key),
     zrem: (key, members) => client.zRem(key, [...members]),
     del: (key) => client.del(key),
     scan: (pattern, count) => scanMasters(client, pattern, count),

@@ -170,6 +170,8 @@ export type Argument = string | Uint8Array | number;
 export interface Commands {
   /** Runs `script` on `key` (EVALSHA, and EVAL when the server answers NOSCRIPT); bulk replies come back as Buffers. */
   run(script: Script, key: string, args: readonly Argument[]): Promise<unknown>;
+  /** `GET key` as bytes; rejects (WRONGTYPE) when the key holds a hash: a session with an owner, or a revocation. */
+  get(key: string): Promise<unknown>;
   /** `ZREM key ...members`. */
   zrem(key: string, members: readonly string[]): Promise<unknown>;
   /** `DEL key`. */

@@ -71,8 +71,22 @@ export class RedisStore implements ManagedSessionStore {
     checkArguments({ id });
     this.#closing.assertOpen("load");
     const key = this.#prefix + id;
-    const value = await runOperation(this.#contexts.load, () => this.#inOrder(id, () => this.#commands.run(LOAD, key, [])), id);
+    const value = await runOperation(this.#contexts.load, () => this.#inOrder(id, () => this.#load(key)), id);
     return value instanceof Uint8Array ? value : undefined;
+  }
+
+  /**
+   * A plain GET, as before session management: a session without an owner is a
+   * string. A hash (a session with an owner, or a revocation) answers WRONGTYPE, and
+   * only then does the load script read it.
+   */
+  async #load(key: string): Promise<unknown> {
+    try {
+      return await this.#commands.get(key);
+    } catch (error) {
+      if (!String((error as Error | undefined)?.message).startsWith("WRONGTYPE")) throw error;
+      return this.#commands.run(LOAD, key, []);
+    }
   }
 
   async store(id: string, data: Uint8Array, ttlMs: number, options?: StoreOptions): Promise<boolean> {
