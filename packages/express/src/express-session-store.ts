@@ -1,11 +1,10 @@
 import type { ManagedSessionStore, Operation, SessionStore } from "@session-store/core";
 import { isManaged, SessionStoreError } from "@session-store/core";
-import { checkOwner } from "@session-store/core/adapter";
+import { checkOwner, decodeSession, encodeSession } from "@session-store/core/adapter";
 import type { SessionData } from "express-session";
 import type { CheckedOptions, ExpressSessionStoreOptions } from "./options.js";
 import { checkOptions } from "./options.js";
 import { RecentSessions } from "./recent-sessions.js";
-import { decodeSession, encodeSession } from "./serializer.js";
 import { sessionDigest } from "./session-digest.js";
 import type { Callback } from "./settle.js";
 import { BACKEND, settle } from "./settle.js";
@@ -64,7 +63,7 @@ export class ExpressSessionStore extends storeBase() {
   override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null> | undefined {
     return settle("load", callback, async () => {
       const entry = this.#managed ? await this.#managed.entry(sid) : await this.#loadOnly(sid);
-      const session = entry && decodeSession(this.#options.serializer, entry.data);
+      const session = entry && decodeSession(entry.data, this.#options.serializer);
       if (!entry || !session) {
         this.#recent.forget(sid);
         return null;
@@ -138,7 +137,7 @@ export class ExpressSessionStore extends storeBase() {
         if (++seen > listLimit) {
           throw new RangeError(`all() lists at most listLimit (${listLimit}) sessions and the store holds more; use the store's entries()`);
         }
-        const session = decodeSession(serializer, entry.data);
+        const session = decodeSession(entry.data, serializer);
         if (session) sessions.push({ ...withStoredExpiry(session, entry.expiresAt), id: entry.id } as unknown as SessionData);
       }
       return sessions;
@@ -200,7 +199,7 @@ export class ExpressSessionStore extends storeBase() {
 
   async #userSession(id: string): Promise<UserSession | undefined> {
     const entry = await this.#require("entry").entry(id);
-    const session = entry && decodeSession(this.#options.serializer, entry.data);
+    const session = entry && decodeSession(entry.data, this.#options.serializer);
     if (!entry || !session) return undefined;
     return { id, expiresAt: entry.expiresAt, session: withStoredExpiry(session, entry.expiresAt) as unknown as SessionData };
   }
@@ -242,7 +241,7 @@ export class ExpressSessionStore extends storeBase() {
 
   #encode(session: SessionData): Uint8Array {
     try {
-      return encodeSession(this.#options.serializer, session);
+      return encodeSession(session, this.#options.serializer);
     } catch (cause) {
       // The cause stays out of the message: a serializer's error may quote session data.
       throw new SessionStoreError("store failed: the serializer could not encode the session", {

@@ -1,4 +1,4 @@
-import { checkCount, checkTimeout } from "@session-store/core/adapter";
+import { checkBridgeOptions, checkCount, checkTimeout, DEFAULT_BRIDGE_TTL_MS } from "@session-store/core/adapter";
 import type { SessionData } from "express-session";
 import type { Serializer } from "./serializer.js";
 
@@ -29,7 +29,7 @@ export interface ExpressSessionStoreOptions {
   readonly listLimit?: number;
 }
 
-export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_TTL_MS = DEFAULT_BRIDGE_TTL_MS;
 
 export const DEFAULT_LIST_LIMIT = 10_000;
 
@@ -42,13 +42,11 @@ export interface CheckedOptions {
 }
 
 export function checkOptions(options: ExpressSessionStoreOptions = {}): CheckedOptions {
-  const ttlMs = options.ttlMs === undefined ? DEFAULT_TTL_MS : checkTimeout(options.ttlMs, "ttlMs");
+  const { ttlMs, owner } = checkBridgeOptions(options, "ExpressSessionStore");
   const serializer = options.serializer ?? JSON;
   if (typeof serializer.stringify !== "function" || typeof serializer.parse !== "function") {
     throw new TypeError("serializer must have stringify(session) and parse(text) functions");
   }
-  const { owner } = options;
-  if (owner !== undefined && typeof owner !== "function") throw new TypeError("owner must be a function (session) => string | undefined");
   const touchAfterMs = options.touchAfterMs === undefined ? 0 : checkTimeout(options.touchAfterMs, "touchAfterMs");
   const listLimit = options.listLimit === undefined ? DEFAULT_LIST_LIMIT : checkCount(options.listLimit, "listLimit");
   return { ttlMs, serializer, owner, touchAfterMs, listLimit };

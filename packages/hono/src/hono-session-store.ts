@@ -1,8 +1,7 @@
 import type { ManagedSessionStore, Operation, SessionStore } from "@session-store/core";
 import { isManaged, SessionStoreError } from "@session-store/core";
-import { checkOwner } from "@session-store/core/adapter";
+import { checkOwner, decodeSession, encodeSession } from "@session-store/core/adapter";
 import type { SessionData, Store } from "hono-sessions";
-import { decodeSession, encodeSession } from "./json-bytes.js";
 import type { CheckedOptions, HonoSessionStoreOptions, SessionValues } from "./options.js";
 import { checkOptions } from "./options.js";
 

@@ -1,4 +1,4 @@
-import { checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
+import { checkBridgeOptions, DEFAULT_BRIDGE_TTL_MS } from "@session-store/core/adapter";
 
 /** A session's values by key, as `c.get("session").get(key)` reads them. */
 export type SessionValues = Record<string, unknown>;
@@ -17,7 +17,7 @@ export interface HonoSessionStoreOptions {
   readonly owner?: OwnerOf;
 }
 
-export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_TTL_MS = DEFAULT_BRIDGE_TTL_MS;
 
 export interface CheckedOptions {
   readonly ttlMs: number;
@@ -25,9 +25,5 @@ export interface CheckedOptions {
 }
 
 export function checkOptions(options: HonoSessionStoreOptions = {}): CheckedOptions {
-  checkOptionsObject(options, "HonoSessionStore");
-  const ttlMs = optional(options.ttlMs, DEFAULT_TTL_MS, (value) => checkTimeout(value, "ttlMs"));
-  const { owner } = options;
-  if (owner !== undefined && typeof owner !== "function") throw new TypeError("owner must be a function (values) => string | undefined");
-  return { ttlMs, owner };
+  return checkBridgeOptions(options, "HonoSessionStore");
 }

@@ -1,7 +1,6 @@
 import type { ManagedSessionStore, Operation, SessionStore } from "@session-store/core";
 import { isManaged, SessionStoreError } from "@session-store/core";
-import { checkOwner } from "@session-store/core/adapter";
-import { decodeSession, encodeSession } from "./json-bytes.js";
+import { checkOwner, decodeSession, encodeSession } from "@session-store/core/adapter";
 import type { CheckedOptions, KoaSession, KoaSessionStoreOptions } from "./options.js";
 import { checkOptions } from "./options.js";
 

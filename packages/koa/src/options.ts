@@ -1,4 +1,4 @@
-import { checkOptionsObject, checkTimeout, optional } from "@session-store/core/adapter";
+import { checkBridgeOptions, DEFAULT_BRIDGE_TTL_MS } from "@session-store/core/adapter";
 
 /** A koa-session session as the store sees it: `ctx.session`'s JSON. */
 export type KoaSession = Record<string, unknown>;
@@ -14,7 +14,7 @@ export interface KoaSessionStoreOptions {
   readonly owner?: OwnerOf;
 }
 
-export const DEFAULT_TTL_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_TTL_MS = DEFAULT_BRIDGE_TTL_MS;
 
 export interface CheckedOptions {
   readonly ttlMs: number;
@@ -22,9 +22,5 @@ export interface CheckedOptions {
 }
 
 export function checkOptions(options: KoaSessionStoreOptions = {}): CheckedOptions {
-  checkOptionsObject(options, "KoaSessionStore");
-  const ttlMs = optional(options.ttlMs, DEFAULT_TTL_MS, (value) => checkTimeout(value, "ttlMs"));
-  const { owner } = options;
-  if (owner !== undefined && typeof owner !== "function") throw new TypeError("owner must be a function (session) => string | undefined");
-  return { ttlMs, owner };
+  return checkBridgeOptions(options, "KoaSessionStore");
 }

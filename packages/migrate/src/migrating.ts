@@ -17,8 +17,8 @@ import {
   checkOwner,
   checkRemoveSessionsOf,
   checkStoreOptions,
+  OrderedById,
 } from "@session-store/core/adapter";
-import { CallOrder } from "./call-order.js";
 
 /**
  * The store sessions come from: a reader of a peer's data (read-only) or any store
@@ -52,7 +52,7 @@ export class MigratingStore implements ManagedSessionStore {
   readonly #from: MigrationSource;
   readonly #to: ManagedSessionStore;
   readonly #fromWritable: boolean;
-  readonly #order = new CallOrder();
+  readonly #order = new OrderedById();
   #closed = false;
   /** Present when `to` sweeps: sweeps both stores. */
   readonly sweep?: () => Promise<number>;

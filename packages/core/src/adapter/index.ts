@@ -32,3 +32,7 @@ export { redact } from "./redact.js";
 export { DEFAULT_OPERATION_TIMEOUT_MS, operationContexts, runOperation } from "./run-operation.js";
 export type { OperationContext } from "./run-operation.js";
 export { OrderedById } from "./ordered-by-id.js";
+export { decodeSession, encodeSession } from "./session-bytes.js";
+export type { Serializer } from "./session-bytes.js";
+export { checkBridgeOptions, DEFAULT_BRIDGE_TTL_MS } from "./bridge-options.js";
+export type { BridgeOptions } from "./bridge-options.js";
