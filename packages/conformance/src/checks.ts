@@ -1,4 +1,5 @@
 import { argumentChecks } from "./arguments.js";
+import { callOrderChecks } from "./call-order.js";
 import { closeChecks } from "./close.js";
 import { concurrencyChecks } from "./concurrency.js";
 import { expiryChecks } from "./expiry.js";
@@ -25,6 +26,7 @@ export const conformanceChecks: readonly Check[] = [
   ...argumentChecks,
   ...isolationChecks,
   ...concurrencyChecks,
+  ...callOrderChecks,
   ...entryChecks,
   ...ownerChecks,
   ...revocationChecks,

@@ -3,6 +3,7 @@ import { conformanceChecks, describeSessionStore, runCheck } from "../src/index.
 import {
   CallersArrayStore,
   RacyRemoveStore,
+  ReorderingStore,
   ReEncodingStore,
   RemoveExpiredTrueStore,
   ReturnsExpiredStore,
@@ -47,6 +48,10 @@ const brokenStores: Array<[string, ReferenceStoreClass, string[]]> = [
   ["touch revives an expired session", TouchRevivesStore, ["touch on an expired session resolves false and never revives it"]],
   ["namespaces share data", SharedNamespaceStore, ["stores over different namespaces never see each other's data"]],
   ["accepts a 0 ttl", ZeroTtlStore, ["a bad ttl rejects store with TypeError or RangeError and writes nothing"]],
+  ["lets a later call overtake a store", ReorderingStore, [
+    "store then remove, called without awaiting, on many ids: every id ends absent",
+    "store then touch, called without awaiting, on many ids: every touch finds the session",
+  ]],
   ["removes in two steps", RacyRemoveStore, ["concurrent removes of one live session: exactly one resolves true"]],
   ["misses a session in an owner's list", OwnerListMissesOneStore, [
     "sessionsOf lists exactly the owner's live sessions, with their expiresAt",
