@@ -1,7 +1,7 @@
+import { backends } from "@session-store/bridge-test";
 import type { SessionData } from "express-session";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExpressSessionStore } from "../src/index.js";
-import { backends } from "./support/backends.js";
 
 const session = { user: "ada", cookie: { expires: new Date(Date.now() + 60_000), originalMaxAge: 60_000 } } as unknown as SessionData;
 

@@ -1,3 +1,4 @@
+import { ManagedRecordingStore, RecordingStore, unmanaged } from "@session-store/bridge-test";
 import { SessionStoreError } from "@session-store/core";
 import type { ManagedSessionStore } from "@session-store/core";
 import { ReferenceStore } from "@session-store/conformance/reference-store";
@@ -5,8 +6,6 @@ import type { SessionData } from "express-session";
 import { describe, expect, it } from "vitest";
 import { ExpressSessionStore } from "../src/index.js";
 import { RecentSessions } from "../src/recent-sessions.js";
-import { ManagedRecordingStore, RecordingStore } from "./support/recording-store.js";
-import { unmanaged } from "./support/unmanaged.js";
 
 function call<T>(method: (callback: (error: unknown, value?: T) => void) => void): Promise<{ error: unknown; value: T | undefined }> {
   return new Promise((resolve) => method((error, value) => resolve({ error, value })));

@@ -1,8 +1,8 @@
-import { once } from "node:events";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import fastifyCookie from "@fastify/cookie";
 import fastifySession from "@fastify/session";
+import type { SessionView } from "@session-store/bridge-test";
+import { listen } from "@session-store/bridge-test";
 import type { SessionStore } from "@session-store/core";
 import express from "express";
 import type { NextFunction, Request, Response } from "express";
@@ -11,7 +11,6 @@ import Fastify from "fastify";
 import type { FastifyRequest } from "fastify";
 import type { ExpressSessionStoreOptions } from "../../src/index.js";
 import { ExpressSessionStore } from "../../src/index.js";
-import type { SessionView } from "./browser.js";
 
 declare module "express-session" {
   interface SessionData {
@@ -137,19 +136,7 @@ async function startExpress(store: SessionStore, { maxAgeMs, bridge: bridgeOptio
     res.status(500).json({ sid: null, user: null, visits: 0, error: error.message });
   });
 
-  const server = createServer(app);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    bridge,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  return { ...(await listen(createServer(app))), bridge };
 }
 
 async function startFastify(store: SessionStore, { maxAgeMs, bridge: bridgeOptions, hold }: AppOptions): Promise<App> {

@@ -1,14 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { RecordingStore, TestBackend } from "@session-store/bridge-test";
+import { backends, Browser, recording } from "@session-store/bridge-test";
 import type { SessionStore } from "@session-store/core";
 import { isManaged } from "@session-store/core";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { App, Framework } from "./apps.js";
 import { startApp } from "./apps.js";
-import { backends } from "./backends.js";
-import type { TestBackend } from "./backends.js";
-import { Browser } from "./browser.js";
-import type { RecordingStore } from "./recording-store.js";
-import { recording } from "./recording-store.js";
 
 /** Slack past an expiry before asserting it happened: the store rounds and the clocks tick. */
 const EXPIRY_SLACK_MS = 300;

@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
+import type { RecordingStore, TestBackend } from "@session-store/bridge-test";
+import { backends, Browser, recording, THIRD_PARTY } from "@session-store/bridge-test";
 import type { ManagedSessionStore } from "@session-store/core";
 import type { SessionData } from "express-session";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
@@ -6,11 +8,6 @@ import type { ExpressSessionStoreOptions } from "../../src/index.js";
 import { ExpressSessionStore } from "../../src/index.js";
 import type { App, AppOptions, ExpiryView, Framework, SessionsView } from "./apps.js";
 import { startApp } from "./apps.js";
-import { backends, THIRD_PARTY } from "./backends.js";
-import type { TestBackend } from "./backends.js";
-import { Browser } from "./browser.js";
-import type { RecordingStore } from "./recording-store.js";
-import { recording } from "./recording-store.js";
 
 const SIGNED_OUT = { sid: null, user: null, visits: 0 };
 

@@ -1,22 +1,13 @@
-import { once } from "node:events";
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
+import type { BridgeApp, SessionView } from "@session-store/bridge-test";
+import { listen } from "@session-store/bridge-test";
 import type { SessionStore } from "@session-store/core";
 import { Hono } from "hono";
 import type { Session } from "hono-sessions";
 import { sessionMiddleware } from "hono-sessions";
 import type { HonoSessionStoreOptions } from "../../src/index.js";
 import { HonoSessionStore } from "../../src/index.js";
-import type { SessionView } from "./browser.js";
-
-/** A running app on an ephemeral port of 127.0.0.1. */
-export interface App {
-  readonly url: string;
-  /** Every error Hono answered with a 500. */
-  readonly errors: unknown[];
-  close(): Promise<void>;
-}
 
 interface Values {
   user: string;
@@ -30,7 +21,7 @@ type AppEnv = { Variables: { session: Session<Values>; session_key_rotation: boo
  * signs in (new session id), GET /me reads without changing anything, POST /visit
  * counts a visit, POST /logout deletes the session.
  */
-export async function startApp(store: SessionStore, maxAgeSeconds: number, options?: HonoSessionStoreOptions): Promise<App> {
+export async function startApp(store: SessionStore, maxAgeSeconds: number, options?: HonoSessionStoreOptions): Promise<BridgeApp> {
   const app = new Hono<AppEnv>();
   const errors: unknown[] = [];
   // As Hono's default handler answers, while keeping the error for the test.
@@ -64,17 +55,5 @@ export async function startApp(store: SessionStore, maxAgeSeconds: number, optio
     return c.json({ user: null, visits: 0 });
   });
 
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    errors,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  return { ...(await listen(createAdaptorServer({ fetch: app.fetch }) as Server)), errors };
 }

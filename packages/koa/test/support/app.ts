@@ -1,20 +1,11 @@
-import { once } from "node:events";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { BridgeApp, SessionView } from "@session-store/bridge-test";
+import { listen } from "@session-store/bridge-test";
 import type { SessionStore } from "@session-store/core";
 import Koa from "koa";
 import session from "koa-session";
 import type { KoaSessionStoreOptions } from "../../src/index.js";
 import { KoaSessionStore } from "../../src/index.js";
-import type { SessionView } from "./browser.js";
-
-/** A running app on an ephemeral port of 127.0.0.1. */
-export interface App {
-  readonly url: string;
-  /** Every error Koa answered with a 500, as the app's error event saw it. */
-  readonly errors: unknown[];
-  close(): Promise<void>;
-}
 
 /** The part of koa-session's `ctx.session` the app uses. */
 interface AppSession {
@@ -28,7 +19,7 @@ interface AppSession {
  * signs in (new session key), GET /me reads without changing anything, POST /visit
  * counts a visit, POST /logout destroys the session.
  */
-export async function startApp(store: SessionStore, maxAgeMs: number, options?: KoaSessionStoreOptions): Promise<App> {
+export async function startApp(store: SessionStore, maxAgeMs: number, options?: KoaSessionStoreOptions): Promise<BridgeApp> {
   const app = new Koa();
   app.keys = ["a test secret that is at least thirty-two characters long"];
   app.silent = true;
@@ -55,17 +46,5 @@ export async function startApp(store: SessionStore, maxAgeMs: number, options?: 
     ctx.body = view();
   });
 
-  const server = createServer(app.callback());
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    errors,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  return { ...(await listen(createServer(app.callback()))), errors };
 }

@@ -1,0 +1,11 @@
+export type { TestBackend } from "./backends.js";
+export { backends, THIRD_PARTY } from "./backends.js";
+export type { BridgeApp, BridgeSuiteContext, BridgeUnderTest } from "./bridge-suite.js";
+export { describeBridge } from "./bridge-suite.js";
+export type { Reply, SessionView } from "./browser.js";
+export { Browser } from "./browser.js";
+export type { Listening } from "./listening.js";
+export { listen } from "./listening.js";
+export { testReadmeSnippet } from "./readme-snippet.js";
+export { ManagedRecordingStore, recording, RecordingStore } from "./recording-store.js";
+export { unmanaged } from "./unmanaged.js";
