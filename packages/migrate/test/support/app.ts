@@ -1,6 +1,6 @@
-import { once } from "node:events";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { Listening } from "@session-store/bridge-test";
+import { listen } from "@session-store/bridge-test";
 import express from "express";
 import session from "express-session";
 
@@ -16,10 +16,7 @@ export interface Me {
   readonly sid: string;
 }
 
-export interface App {
-  readonly url: string;
-  close(): Promise<void>;
-}
+export type App = Listening;
 
 export const SECRET = "a test secret that is at least thirty-two characters long";
 
@@ -41,18 +38,7 @@ export async function startApp(store: session.Store, maxAgeMs: number): Promise<
   });
   app.get("/me", (req, res) => void res.json(me(req)));
   app.post("/logout", (req, res, next) => req.session.destroy((error) => (error ? next(error) : res.json({ user: null }))));
-  const server = createServer(app);
-  server.listen(0, "127.0.0.1");
-  await once(server, "listening");
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, "close");
-    },
-  };
+  return listen(createServer(app));
 }
 
 /** One browser: keeps the session cookie across apps (the cookie is what survives the switch). */
