@@ -8,6 +8,7 @@ import { isolationChecks } from "./isolation.js";
 import { listingChecks } from "./listing.js";
 import { managementArgumentChecks } from "./management-arguments.js";
 import { ownerChecks } from "./owners.js";
+import { pingChecks } from "./ping.js";
 import { removeChecks } from "./remove.js";
 import { revocationOrderChecks } from "./revocation-order.js";
 import { revocationChecks } from "./revocation.js";
@@ -33,5 +34,6 @@ export const conformanceChecks: readonly Check[] = [
   ...revocationOrderChecks,
   ...listingChecks,
   ...managementArgumentChecks,
+  ...pingChecks,
   ...closeChecks,
 ];

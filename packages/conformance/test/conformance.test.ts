@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { conformanceChecks, describeSessionStore, runCheck } from "../src/index.js";
 import {
   CallersArrayStore,
+  PingAlwaysStore,
   RacyRemoveStore,
   ReorderingStore,
   ReEncodingStore,
@@ -52,6 +53,7 @@ const brokenStores: Array<[string, ReferenceStoreClass, string[]]> = [
     "store then remove, called without awaiting, on many ids: every id ends absent",
     "store then touch, called without awaiting, on many ids: every touch finds the session",
   ]],
+  ["answers ping after close", PingAlwaysStore, ["ping resolves on an open store and rejects after close"]],
   ["removes in two steps", RacyRemoveStore, ["concurrent removes of one live session: exactly one resolves true"]],
   ["misses a session in an owner's list", OwnerListMissesOneStore, [
     "sessionsOf lists exactly the owner's live sessions, with their expiresAt",

@@ -18,6 +18,12 @@ export interface SessionStore {
   sweep?(): Promise<number>;
   /** Releases what the store itself opened. Idempotent; operations after it reject. */
   close?(): Promise<void>;
+  /**
+   * One cheap round trip to the backend, within the store's deadline; rejects with a
+   * `SessionStoreError` when the backend is unreachable or the store is closed. Optional
+   * so third-party adapters need not have it; every store of this project has it.
+   */
+  ping?(): Promise<void>;
 }
 
 /** A store whose backend needs `sweep()` to delete expired entries. */

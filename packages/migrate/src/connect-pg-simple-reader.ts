@@ -100,6 +100,10 @@ export class ConnectPgSimpleReader extends ReaderBase<string> {
     return rows[0]?.count ?? 0;
   }
 
+  protected async roundTrip(): Promise<void> {
+    await (await this.#queryable()).query("SELECT 1");
+  }
+
   protected async release(): Promise<void> {
     const own = this.#ownPool;
     this.#ownPool = undefined;

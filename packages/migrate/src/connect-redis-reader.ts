@@ -118,5 +118,10 @@ export class ConnectRedisReader extends ReaderBase<string> {
     return count;
   }
 
+  /** `PING`: ioredis and node-redis clients both have ping(), left out of the client types to keep them small. */
+  protected async roundTrip(): Promise<void> {
+    await (this.#client as unknown as { ping(): Promise<unknown> }).ping();
+  }
+
   protected async release(): Promise<void> {}
 }

@@ -187,6 +187,12 @@ export class MigratingStore implements ManagedSessionStore {
     return removed + (await this.#to.clear());
   }
 
+  /** Pings both stores (a store without `ping` counts as reachable). */
+  async ping(): Promise<void> {
+    this.#open("ping");
+    await Promise.all([this.#to.ping?.(), this.#from.ping?.()]);
+  }
+
   /** Closes both stores. */
   async close(): Promise<void> {
     if (this.#closed) return;

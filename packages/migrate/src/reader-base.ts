@@ -13,7 +13,7 @@ export interface Page<Cursor> {
 
 /**
  * What the three readers share: argument checks, the deadline-and-error wrapper,
- * writes that reject, close. A subclass reads one entry and one page.
+ * writes that reject, ping, close. A subclass reads one entry and one page.
  */
 export abstract class ReaderBase<Cursor> implements SessionReader {
   readonly readOnly = true as const;
@@ -30,6 +30,8 @@ export abstract class ReaderBase<Cursor> implements SessionReader {
   protected abstract readPage(cursor: Cursor | undefined, size: number): Promise<Page<Cursor>>;
   /** How many live entries there are. */
   protected abstract countLive(): Promise<number>;
+  /** One cheap round trip to the backend. */
+  protected abstract roundTrip(): Promise<void>;
   /** Releases what the reader opened itself. */
   protected abstract release(): Promise<void>;
 
@@ -70,6 +72,11 @@ export abstract class ReaderBase<Cursor> implements SessionReader {
   async touch(id: string, ttlMs: number): Promise<boolean> {
     checkArguments({ id, ttlMs });
     throw this.#closedOr("touch");
+  }
+
+  async ping(): Promise<void> {
+    this.#open("ping");
+    await runOperation(this.#contexts.ping, () => this.roundTrip());
   }
 
   async close(): Promise<void> {

@@ -87,6 +87,13 @@ describe.skipIf(backend.skip !== undefined)(`connect-pg-simple reader${backend.s
     await expect(own.count()).rejects.toThrow(/closed/);
   });
 
+  it("ping resolves on the live server and rejects naming ping after close", async () => {
+    const pinged = reader();
+    await expect(pinged.ping()).resolves.toBeUndefined();
+    await pinged.close();
+    await expect(pinged.ping()).rejects.toMatchObject({ backend: "connect-pg-simple", operation: "ping" });
+  });
+
   it("refuses a table name that is not a plain identifier", () => {
     expect(() => new ConnectPgSimpleReader({ pool, tableName: 'x"; DROP TABLE y; --' })).toThrow();
   });

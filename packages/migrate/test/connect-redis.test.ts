@@ -105,6 +105,13 @@ describe.skipIf(backend.skip !== undefined)(`connect-redis reader${backend.skip 
       expect(session?.user).toBe("user1");
     });
 
+    it("ping resolves on the live server and rejects naming ping after close", async () => {
+      const pinged = reader();
+      await expect(pinged.ping()).resolves.toBeUndefined();
+      await pinged.close();
+      await expect(pinged.ping()).rejects.toMatchObject({ backend: "connect-redis", operation: "ping" });
+    });
+
     it("close makes it reject, and leaves the caller's client open", async () => {
       const closing = reader();
       await closing.close();

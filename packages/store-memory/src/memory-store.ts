@@ -264,6 +264,11 @@ export class MemoryStore implements ManagedSessionStore {
     return deleted;
   }
 
+  /** Nothing to reach: resolves while the store is open. */
+  async ping(): Promise<void> {
+    this.#closing.assertOpen("ping");
+  }
+
   /** Stops the janitor and drops every session. Idempotent; later calls reject. */
   close(): Promise<void> {
     return this.#closing.close(() => this.#shutdown());

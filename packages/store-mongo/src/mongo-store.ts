@@ -312,6 +312,12 @@ export class MongoStore implements ManagedSessionStore {
     });
   }
 
+  /** Sends `{ ping: 1 }` to the store's database on the primary. */
+  async ping(): Promise<void> {
+    this.#closing.assertOpen("ping");
+    await this.#run("ping", ({ readPreference, signal }) => this.#db.command({ ping: 1 }, { readPreference, signal }));
+  }
+
   /** Stops the sweeper and closes the client if the store opened it. Idempotent. */
   close(): Promise<void> {
     return this.#closing.close(() => this.#shutdown());

@@ -37,6 +37,8 @@ import { sweepExpired } from "./sweep.js";
 import type { Statement, Statements } from "./statements.js";
 
 const BACKEND = "postgres";
+/** Unnamed, so pinging prepares nothing on the server. */
+const PING: Statement = { text: "SELECT 1" };
 
 /** How long the DDL (and the owner index build) waits for a table lock at most, in ms. */
 const MAX_DDL_LOCK_WAIT_MS = 1000;
@@ -209,6 +211,11 @@ export class PostgresStore implements SweepableStore, ManagedSessionStore {
       // A close() in the middle ends the sweep at a statement boundary rather than failing it.
       stopping: () => this.#closing.closed,
     });
+  }
+
+  /** Runs `SELECT 1` through the pool (after the table's setup, like every operation). */
+  async ping(): Promise<void> {
+    await this.#run("ping", PING, []);
   }
 
   /** Stops the sweeper, lets calls in flight settle, and ends the pool if the store opened it. */

@@ -107,17 +107,20 @@ export function ioredisCommands(client: IoRedisClient, ackMs?: number): Commands
     get: (key) => send().getBuffer(key),
     zrem: (key, members) => send().zrem(key, ...members),
     del: (key) => send().del(key),
+    ping: () => send().ping(),
     scan: (pattern, count) => scanMasters(client, pattern, count),
   };
 }
 
 /**
  * EVALSHA and EVAL with bulk replies as Buffers: every ioredis 5 and 6 client has
- * them (as it has `<command>Buffer` for every command), though its types omit them.
+ * them (as it has `<command>Buffer` for every command), though its types omit them;
+ * WAIT and PING, which every client has too, left out of `IoRedisClient` to keep it small.
  * Not `callBuffer`: with auto-pipelining ioredis sends that without its command name.
  */
 interface Scripting extends IoRedisClient {
   wait(replicas: number, timeoutMs: number): Promise<number>;
+  ping(): Promise<unknown>;
   evalshaBuffer(sha: string, numkeys: 1, key: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
   evalBuffer(source: string, numkeys: 1, key: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
 }

@@ -22,6 +22,8 @@ export function nodeRedisCommands(client: NodeRedisClient): Commands {
     get: (key) => bytes.get(key),
     zrem: (key, members) => client.zRem(key, [...members]),
     del: (key) => client.del(key),
+    // Every node-redis client and cluster has ping(); NodeRedisClient leaves it out to stay small.
+    ping: () => (client as unknown as { ping(): Promise<unknown> }).ping(),
     scan: (pattern, count) => scanMasters(client, pattern, count),
   };
 }

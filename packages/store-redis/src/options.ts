@@ -176,6 +176,8 @@ export interface Commands {
   zrem(key: string, members: readonly string[]): Promise<unknown>;
   /** `DEL key`. */
   del(key: string): Promise<number>;
+  /** `PING` (on a Cluster, to whichever node the client picks). */
+  ping(): Promise<unknown>;
   /** `SCAN … MATCH pattern COUNT count` on every master, one batch of keys (maybe empty, maybe repeated) at a time. */
   scan(pattern: string, count: number): AsyncIterable<readonly string[]>;
 }

@@ -296,6 +296,12 @@ export class RedisStore implements ManagedSessionStore {
     }
   }
 
+  /** Sends `PING`. */
+  async ping(): Promise<void> {
+    this.#closing.assertOpen("ping");
+    await runOperation(this.#contexts.ping, () => this.#commands.ping());
+  }
+
   /** Closes the client this store opened; a client passed in stays open. */
   close(): Promise<void> {
     return this.#closing.close(() => this.#shutDown());

@@ -243,6 +243,16 @@ export class SqliteStore implements ManagedSessionStore {
     }
   }
 
+  /** Runs `SELECT 1` on the database, opening and setting it up on first use. */
+  async ping(): Promise<void> {
+    this.#ready("ping");
+    try {
+      this.#database().prepare("SELECT 1").get();
+    } catch (error) {
+      throw SessionStoreError.from(error, BACKEND, "ping");
+    }
+  }
+
   /** Stops the sweeper, waits for a sweep in progress, and closes the database if the store opened it. */
   close(): Promise<void> {
     return this.#closing.close(() => this.#shutdown());

@@ -2,11 +2,11 @@ import type { ManagedSessionStore, SessionManagement, SessionStore } from "../se
 import { isManaged } from "../session-store.js";
 
 /**
- * A wrapped store: the four operations, plus `sweep` and `close` exactly when the
+ * A wrapped store: the four operations, plus `sweep`, `close` and `ping` exactly when the
  * wrapped store has them, plus session management exactly when the wrapped store is managed.
  */
-export type DecoratedStore<S extends SessionStore> = Omit<SessionStore, "sweep" | "close"> &
-  Pick<S, "sweep" | "close"> &
+export type DecoratedStore<S extends SessionStore> = Omit<SessionStore, "sweep" | "close" | "ping"> &
+  Pick<S, "sweep" | "close" | "ping"> &
   (S extends SessionManagement ? SessionManagement : unknown);
 
 type Operations = Pick<SessionStore, "load" | "store" | "remove" | "touch">;
@@ -15,8 +15,8 @@ type Operations = Pick<SessionStore, "load" | "store" | "remove" | "touch">;
 export type ManagementOverrides = (inner: ManagedSessionStore) => Partial<SessionManagement>;
 
 /**
- * Builds a decorator's store from its four operations and passes `sweep` and `close`
- * through to the wrapped store. `sweep` is only present when the wrapped store has
+ * Builds a decorator's store from its four operations and passes `sweep`, `close` and
+ * `ping` through to the wrapped store. `sweep` is only present when the wrapped store has
  * it, so a native-expiry backend still looks like one. Likewise session management:
  * over a managed store every method is there (the decorator's own where it gives
  * one, else the wrapped store's); over an unmanaged store there is none.
@@ -27,9 +27,10 @@ export function passThrough<S extends SessionStore>(
   management?: ManagementOverrides,
 ): DecoratedStore<S> {
   const wrapped: SessionStore = { ...operations };
-  const { sweep, close } = inner;
+  const { sweep, close, ping } = inner;
   if (typeof sweep === "function") wrapped.sweep = () => sweep.call(inner);
   if (typeof close === "function") wrapped.close = () => close.call(inner);
+  if (typeof ping === "function") wrapped.ping = () => ping.call(inner);
   if (isManaged(inner)) Object.assign(wrapped, passManagementThrough(inner), management?.(inner));
   return wrapped as DecoratedStore<S>;
 }

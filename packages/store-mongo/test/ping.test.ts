@@ -1,0 +1,20 @@
+import { SessionStoreError } from "@session-store/core";
+import { freePort, settle } from "@session-store/harness";
+import { describe, expect, it } from "vitest";
+import { MongoStore } from "../src/index.js";
+
+const TIMEOUT_MS = 500;
+
+describe("mongo ping", () => {
+  it("rejects within the deadline with a SessionStoreError naming mongo and ping when nothing listens", async () => {
+    const store = new MongoStore({ url: `mongodb://127.0.0.1:${await freePort()}/test`, timeoutMs: TIMEOUT_MS });
+    try {
+      const { error, ms } = await settle(store.ping());
+      expect(error).toBeInstanceOf(SessionStoreError);
+      expect(error).toMatchObject({ backend: "mongo", operation: "ping" });
+      expect(ms).toBeLessThan(TIMEOUT_MS + 500);
+    } finally {
+      await store.close();
+    }
+  });
+});
