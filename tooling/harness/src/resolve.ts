@@ -16,7 +16,8 @@ interface ServerSpec {
   readonly local?: string;
   readonly answers?: (url: string) => Promise<boolean>;
   readonly image: string;
-  readonly port: number;
+  /** The port inside the container; testcontainers maps it to an ephemeral host port. */
+  readonly containerPort: number;
   readonly env?: Record<string, string>;
   /** The image's init script starts the server once, stops it, then starts it for real: wait for the second. */
   readonly readyTwice?: RegExp;
@@ -24,18 +25,18 @@ interface ServerSpec {
 }
 
 const specs: Record<ServerName, ServerSpec> = {
-  redis: { envVar: "REDIS_URL", local: "redis://127.0.0.1:6379", answers: redisAnswers, image: "redis:7-alpine", port: 6379, urlFor: (host, port) => `redis://${host}:${port}` },
+  redis: { envVar: "REDIS_URL", local: "redis://127.0.0.1:6379", answers: redisAnswers, image: "redis:7-alpine", containerPort: 6379, urlFor: (host, port) => `redis://${host}:${port}` },
   postgres: {
     envVar: "POSTGRES_URL",
     local: "postgres://postgres@127.0.0.1:5432/test",
     answers: postgresAnswers,
     image: "postgres:16-alpine",
-    port: 5432,
+    containerPort: 5432,
     env: { POSTGRES_PASSWORD: "postgres", POSTGRES_DB: "test" },
     readyTwice: /database system is ready to accept connections/,
     urlFor: (host, port) => `postgres://postgres:postgres@${host}:${port}/test`,
   },
-  mongo: { envVar: "MONGO_URL", image: "mongo:7", port: 27017, urlFor: (host, port) => `mongodb://${host}:${port}/test` },
+  mongo: { envVar: "MONGO_URL", image: "mongo:7", containerPort: 27017, urlFor: (host, port) => `mongodb://${host}:${port}/test` },
 };
 
 /** Backends whose skip must fail the run (CI), from SESSION_STORE_REQUIRE=memory,sqlite,redis,postgres. */
@@ -72,7 +73,7 @@ async function resolveUncached(spec: ServerSpec, name: ServerName): Promise<{ ur
   const container = await startContainer(spec);
   if (container) return { url: container };
   const local = spec.local ? `, run one at ${spec.local}` : "";
-  return { skip: skipOrFail(name, `no server. Set ${spec.envVar} (e.g. ${spec.urlFor("127.0.0.1", spec.port)})${local} or start a Docker engine for testcontainers`) };
+  return { skip: skipOrFail(name, `no server. Set ${spec.envVar} (e.g. ${spec.urlFor("127.0.0.1", spec.containerPort)})${local} or start a Docker engine for testcontainers`) };
 }
 
 /** Whether a Redis at `url` answers PING with PONG (LOADING while it reads its files is no). */
@@ -103,9 +104,9 @@ async function startContainer(spec: ServerSpec): Promise<string | undefined> {
   if (!(await testcontainers?.getContainerRuntimeClient().then(() => true, () => false))) return undefined;
   const { GenericContainer, Wait } = testcontainers as typeof Testcontainers;
   const container = await new GenericContainer(spec.image)
-    .withExposedPorts(spec.port)
+    .withExposedPorts(spec.containerPort)
     .withEnvironment(spec.env ?? {})
     .withWaitStrategy(spec.readyTwice ? Wait.forLogMessage(spec.readyTwice, 2) : Wait.forListeningPorts())
     .start();
-  return spec.urlFor(container.getHost(), container.getMappedPort(spec.port));
+  return spec.urlFor(container.getHost(), container.getMappedPort(spec.containerPort));
 }
