@@ -22,6 +22,7 @@ export {
 } from "./check-management.js";
 export type { SessionArguments } from "./check-arguments.js";
 export { checkIdentifier } from "./check-identifier.js";
+export { checkKnownOptions, unknownOptionMessage } from "./check-known-options.js";
 export { quoteIdentifier } from "./quote-identifier.js";
 export { checkBoolean, checkCount, checkOptionsObject, checkTimeout, optional } from "./check-options.js";
 export { CloseOnce } from "./close-once.js";

@@ -1,0 +1,3 @@
+import { defineSessionStoreProject } from "../../tooling/vitest.base.js";
+
+export default defineSessionStoreProject("cli");
