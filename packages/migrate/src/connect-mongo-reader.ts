@@ -1,5 +1,5 @@
 import type { ListedEntry, SessionEntry } from "@session-store/core";
-import { checkOptionsObject } from "@session-store/core/adapter";
+import { checkKnownOptions, checkOptionsObject } from "@session-store/core/adapter";
 import type { Page } from "./reader-base.js";
 import { ReaderBase } from "./reader-base.js";
 import { sessionBytes } from "./session-reader.js";
@@ -54,6 +54,7 @@ export class ConnectMongoReader extends ReaderBase<string> {
   constructor(options: ConnectMongoReaderOptions) {
     super("connect-mongo");
     checkOptionsObject(options, "ConnectMongoReader");
+    checkKnownOptions(options, ["collection"], "ConnectMongoReader");
     if (typeof options.collection?.findOne !== "function") throw new TypeError("collection must be a MongoDB Collection");
     this.#collection = options.collection;
   }

@@ -1,5 +1,5 @@
 import type { ListedEntry, SessionEntry } from "@session-store/core";
-import { checkOptionsObject, quoteIdentifier } from "@session-store/core/adapter";
+import { checkKnownOptions, checkOptionsObject, quoteIdentifier } from "@session-store/core/adapter";
 import type { Page } from "./reader-base.js";
 import { ReaderBase } from "./reader-base.js";
 import { sessionBytes } from "./session-reader.js";
@@ -62,6 +62,7 @@ export class ConnectPgSimpleReader extends ReaderBase<string> {
   constructor(options: ConnectPgSimpleReaderOptions) {
     super("connect-pg-simple");
     checkOptionsObject(options, "ConnectPgSimpleReader");
+    checkKnownOptions(options, ["pool", "connectionString", "schemaName", "tableName"], "ConnectPgSimpleReader");
     const table = quoteIdentifier(options.tableName ?? "session", "tableName");
     this.#table = options.schemaName === undefined ? table : `${quoteIdentifier(options.schemaName, "schemaName")}.${table}`;
     if (options.pool !== undefined) {

@@ -1,5 +1,5 @@
 import type { ListedEntry, SessionEntry } from "@session-store/core";
-import { checkCount, checkOptionsObject } from "@session-store/core/adapter";
+import { checkCount, checkKnownOptions, checkOptionsObject } from "@session-store/core/adapter";
 import type { Page } from "./reader-base.js";
 import { ReaderBase } from "./reader-base.js";
 import { sessionBytes } from "./session-reader.js";
@@ -71,6 +71,7 @@ export class ConnectRedisReader extends ReaderBase<string> {
   constructor(options: ConnectRedisReaderOptions) {
     super("connect-redis");
     checkOptionsObject(options, "ConnectRedisReader");
+    checkKnownOptions(options, ["client", "prefix", "ttlWithoutExpiryMs"], "ConnectRedisReader");
     if (typeof options.client?.eval !== "function" || typeof options.client.scan !== "function") {
       throw new TypeError("client must be an ioredis or connected node-redis client");
     }

@@ -14,6 +14,7 @@ import { isManaged, SessionStoreError } from "@session-store/core";
 import {
   checkArguments,
   checkEntriesOptions,
+  checkKnownOptions,
   checkOwner,
   checkRemoveSessionsOf,
   checkStoreOptions,
@@ -59,6 +60,7 @@ export class MigratingStore implements ManagedSessionStore {
 
   constructor(options: MigratingOptions) {
     if (typeof options !== "object" || options === null) throw new TypeError("migrating options must be an object");
+    checkKnownOptions(options, ["from", "to"], "migrating");
     const { from, to } = options;
     if (typeof from?.entry !== "function" || typeof from.entries !== "function") {
       throw new TypeError("from must be a store with entry() and entries() (a reader or a managed store)");

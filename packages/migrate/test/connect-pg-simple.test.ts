@@ -96,6 +96,8 @@ describe.skipIf(backend.skip !== undefined)(`connect-pg-simple reader${backend.s
 
   it("refuses a table name that is not a plain identifier", () => {
     expect(() => new ConnectPgSimpleReader({ pool, tableName: 'x"; DROP TABLE y; --' })).toThrow();
+    // connect-pg-simple's own spelling is tableName; a misspelt option is refused, not ignored.
+    expect(() => new ConnectPgSimpleReader({ pool, table: "session" } as never)).toThrow(/did you mean `tableName`/);
   });
 
   it("our bridge reads a connect-pg-simple session unchanged", async () => {

@@ -158,4 +158,8 @@ describe("migrating, owners over a managed from", () => {
     expect(() => migrating({ from: {} as never, to })).toThrow(TypeError);
     expect(() => migrating({ from: to, to: { load: async () => undefined } as never })).toThrow(TypeError);
   });
+
+  it("refuses a misspelt option, naming the one meant", () => {
+    expect(() => migrating({ from: memory(), to: memory(), too: 1 } as never)).toThrow(/has no option `too`; did you mean `to`\?/);
+  });
 });
