@@ -1,25 +1,37 @@
 /**
- * `pnpm bench [backend...] [--quick] [--no-write]`: every backend of src/bench/cases/ (or the
- * named ones), one markdown section each, written to BENCHMARKS.md in place of that
- * backend's old section. BENCH_RUN_MS and BENCH_RUNS override the time budget.
+ * `pnpm bench [backend... | http] [--quick] [--no-write]`: every backend of src/bench/cases/
+ * (or the named ones) and the HTTP section, one markdown section each, written to
+ * BENCHMARKS.md in place of that section's old text, with a chart per section in
+ * tooling/load/charts/ and the open targets at the top. BENCH_RUN_MS and BENCH_RUNS
+ * override the store bench's time budget, BENCH_HTTP_WARMUP_S and BENCH_HTTP_SECONDS the
+ * HTTP bench's.
  */
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import type { BackendName } from "@session-store/harness";
 import { harness } from "@session-store/harness";
+import type { Chart } from "./bench/chart.js";
+import { barChart } from "./bench/chart.js";
 import { BENCH_BACKENDS, benchOf, measureBackend, message } from "./bench/contend.js";
+import { httpChart, measureHttp } from "./bench/http/bench.js";
 import { measureManagement } from "./bench/management.js";
-import { checkTarget, contenderNotes, formatTable } from "./bench/table.js";
+import { checkTarget, contenderNotes, formatTable, storeChart } from "./bench/table.js";
+import type { OpenTarget } from "./bench/targets.js";
+import { tableTargets, targetsSection } from "./bench/targets.js";
 import type { BenchContext } from "./bench/types.js";
 import { loadAverage, machine, mergeSections, parseSections, readReport, rootFile } from "./markdown.js";
 import { backendVersion } from "./versions.js";
 
 const REPORT = rootFile("BENCHMARKS.md");
+/** Where the charts go; BENCHMARKS.md (at the root) links them by this relative path. */
+const CHARTS = fileURLToPath(new URL("../charts/", import.meta.url));
+const chartLink = (name: string, alt: string) => `![${alt}](tooling/load/charts/${name}.svg)`;
 const HEADER = `# Benchmarks
 
 Written by \`pnpm bench\` (tooling/load); rerun it rather than editing this file.
-\`pnpm bench <backend>\` reruns one backend and replaces only its section.
+\`pnpm bench <backend>\` (or \`pnpm bench http\`) reruns one section and replaces only it.
 
 How to read the tables: each figure is the median ops/s of several timed runs over
 10,000 session ids stored before the runs, 80% \`load\` / 20% \`store\` of one random
@@ -31,12 +43,29 @@ repetition. ±x% is half the range of the runs: on a busy machine, trust ratios 
 than absolute figures. Each contender runs in a process of its own (its own heap and
 garbage collector); they are open side by side and take turns run by run, the order
 rotating each repetition, so drift on the machine hits all of them.
+
+Beside each ops/s figure is the CPU time per operation (user + system, \`process.cpuUsage()\`)
+of that contender's own process over its runs, median of the runs. Time the process
+spends waiting for a core, for the server or for the network is not in it, so a busy
+machine moves it far less than ops/s. When the spread (±x%) is large, trust CPU/op to
+compare the clients' overhead, and the medians (and their ratios) for throughput: CPU/op
+leaves out the server's work and the waits, which ops/s includes. The chart under each
+table shows every contender's ops/s relative to the raw driver, cell by cell.
 `;
+
+/** Sections beside the backends', in file order after the open targets. */
+const SECTIONS = ["http"] as const;
+// The copy section (src/bench/copy.ts, `copyBench`) is registered here: add "copy" to
+// SECTIONS and a branch `if (name === "copy")` in runSection turning its rows into a Section.
+type SectionName = BackendName | (typeof SECTIONS)[number];
+const ORDER: readonly string[] = ["targets", ...SECTIONS, ...BENCH_BACKENDS];
+type Section = { readonly text: string; readonly chart?: Chart; readonly targets?: readonly OpenTarget[] };
 
 const log = (line: string) => console.error(line);
 const { values, positionals: wanted } = parseArgs({ allowPositionals: true, options: { quick: { type: "boolean" }, "no-write": { type: "boolean" } } });
-const unknown = wanted.filter((name) => !BENCH_BACKENDS.includes(name as BackendName));
-if (unknown.length > 0) throw new RangeError(`unknown backend ${unknown.join(", ")}; known: ${BENCH_BACKENDS.join(", ")}`);
+const known: readonly string[] = [...BENCH_BACKENDS, ...SECTIONS];
+const unknown = wanted.filter((name) => !known.includes(name));
+if (unknown.length > 0) throw new RangeError(`unknown section ${unknown.join(", ")}; known: ${known.join(", ")}`);
 const quick = values.quick ?? false;
 const positiveInt = (value: string | undefined) => (value && Number.isInteger(Number(value)) && Number(value) > 0 ? Number(value) : undefined);
 const context: BenchContext = {
@@ -49,7 +78,7 @@ const context: BenchContext = {
 };
 const command = ["pnpm bench", ...process.argv.slice(2)].join(" ");
 
-async function runBackend(name: BackendName): Promise<string> {
+async function runBackend(name: BackendName): Promise<Section> {
   const backend = await harness(name);
   if (backend.skip) throw new Error(backend.skip.replace(`${name}: skipped, `, ""));
   try {
@@ -58,9 +87,11 @@ async function runBackend(name: BackendName): Promise<string> {
     const loadBefore = loadAverage();
     const started = performance.now();
     const results = await measureBackend(name, bench, context);
-    const extra = await bench.extra?.(context, backend).catch((error: unknown) => `Extra figures failed: ${message(error)}`);
+    const targets = tableTargets(name, results);
+    const extraContext: BenchContext = { ...context, openTarget: (target) => targets.push(target) };
+    const extra = await bench.extra?.(extraContext, backend).catch((error: unknown) => `Extra figures failed: ${message(error)}`);
     const management = await measureManagement(context, backend).catch((error: unknown) => `Management figures failed: ${message(error)}`);
-    return [
+    const text = [
       `## ${name}`,
       "",
       `Run ${new Date().toISOString()} with \`${command}\` (${((performance.now() - started) / 1000).toFixed(0)} s for this backend).`,
@@ -69,6 +100,8 @@ async function runBackend(name: BackendName): Promise<string> {
       "",
       formatTable(results),
       "",
+      chartLink(name, `${name}: ops/s of each contender relative to the raw driver`),
+      "",
       ...(bench.target ? [checkTarget(results, bench.target), ""] : []),
       ...contenderNotes(results),
       ...(bench.notes ? ["", bench.notes] : []),
@@ -76,27 +109,53 @@ async function runBackend(name: BackendName): Promise<string> {
       "",
       management,
     ].join("\n");
+    return { text, chart: storeChart(name, results), targets };
   } finally {
     await backend.cleanup();
   }
 }
 
+async function runSection(name: SectionName): Promise<Section> {
+  if (name === "http") {
+    const { text, rows } = await measureHttp(context, command);
+    return { text, chart: rows.length > 0 ? httpChart(rows) : undefined };
+  }
+  return runBackend(name);
+}
+
 const started = performance.now();
 const existing = parseSections(await readReport(REPORT));
 const sections = new Map<string, string>();
-for (const name of wanted.length > 0 ? BENCH_BACKENDS.filter((known) => wanted.includes(known)) : BENCH_BACKENDS) {
+const charts = new Map<string, Chart>();
+const targets: OpenTarget[] = [];
+const measured: string[] = [];
+for (const name of (wanted.length > 0 ? known.filter((section) => wanted.includes(section)) : known) as SectionName[]) {
   log(`\n# ${name}`);
-  const section = await runBackend(name).catch((error: unknown) => {
+  const section = await runSection(name).catch((error: unknown): Section | undefined => {
     log(`${name}: skipped, ${message(error)}`);
     // A skip does not replace figures from an earlier run.
-    return existing.has(name) ? undefined : `## ${name}\n\nSkipped on ${new Date().toISOString()}: ${message(error)}.`;
+    return existing.has(name) ? undefined : { text: `## ${name}\n\nSkipped on ${new Date().toISOString()}: ${message(error)}.` };
   });
-  if (section) console.log(`\n${section}\n`);
-  if (section) sections.set(name, section);
+  if (!section) continue;
+  console.log(`\n${section.text}\n`);
+  sections.set(name, section.text);
+  if (section.chart) charts.set(name, section.chart);
+  if (section.targets) {
+    measured.push(name);
+    targets.push(...section.targets);
+  }
+}
+if (measured.length > 0) {
+  const section = targetsSection(existing.get("targets"), targets, measured, new Date().toISOString().slice(0, 10));
+  console.log(`\n${section}\n`);
+  sections.set("targets", section);
 }
 if (!values["no-write"] && sections.size > 0) {
-  await writeFile(REPORT, mergeSections(HEADER, await readReport(REPORT), sections, BENCH_BACKENDS));
+  await writeFile(REPORT, mergeSections(HEADER, await readReport(REPORT), sections, ORDER));
   log(`wrote ${REPORT}`);
+  await mkdir(CHARTS, { recursive: true });
+  for (const [name, chart] of charts) await writeFile(`${CHARTS}${name}.svg`, barChart(chart));
+  if (charts.size > 0) log(`wrote ${[...charts.keys()].map((name) => `charts/${name}.svg`).join(", ")}`);
 }
 log(`total ${((performance.now() - started) / 1000).toFixed(1)} s`);
 // Exit explicitly: some peers leave timers running that they never clear.

@@ -11,12 +11,15 @@ import { harness } from "@session-store/harness";
 import { openStore } from "@session-store/open";
 import { benchOf } from "./bench/contend.js";
 import { drive, populate } from "./bench/drive.js";
+import type { RunningApp } from "./bench/http/apps.js";
+import type { OpenedStore } from "./bench/http/stores.js";
 import type { Workload } from "./bench/types.js";
-import type { OpenRequest, RunRequest } from "./children.js";
+import type { OpenRequest, RunRequest, ServeRequest } from "./children.js";
 import { runWorkload } from "./reliability/mixed-load.js";
 
 let subject: Workload | undefined;
 let backend: Backend | undefined;
+let served: { app: RunningApp; store: OpenedStore } | undefined;
 let populated: { ids: readonly string[]; blob: Buffer } = { ids: [], blob: Buffer.alloc(0) };
 const send = (message: object) => process.send?.(message);
 
@@ -35,7 +38,19 @@ const handlers = {
     await populate(subject, populated.ids, populated.blob);
     return Date.now() - started;
   },
+  async serve(request: ServeRequest): Promise<number> {
+    // Imported here: the other load processes need none of the frameworks and peer stores.
+    const [{ serveApp }, { openSessionStore }] = await Promise.all([import("./bench/http/apps.js"), import("./bench/http/stores.js")]);
+    backend = await harness(request.backend);
+    const store = await openSessionStore(backend, request.store);
+    served = { app: await serveApp(request.framework, store.store), store };
+    return served.app.port;
+  },
+  async cpu(): Promise<NodeJS.CpuUsage> {
+    return process.cpuUsage();
+  },
   async run(request: RunRequest): Promise<unknown> {
+    if ("cannon" in request) return (await import("./bench/http/cannon.js")).fire(request.cannon);
     // One run's garbage is not collected on the next one's time (the bench runs with --expose-gc).
     (globalThis as { gc?: () => void }).gc?.();
     if (!subject) throw new Error("run before open");
@@ -45,6 +60,9 @@ const handlers = {
   async close(): Promise<void> {
     await subject?.close?.();
     subject = undefined;
+    await served?.app.close();
+    await served?.store.close();
+    served = undefined;
     await backend?.cleanup();
   },
   async exit(): Promise<void> {

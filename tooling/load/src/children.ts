@@ -4,12 +4,17 @@ import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { BackendName } from "@session-store/harness";
 import type { DriveOptions } from "./bench/drive.js";
+import type { Framework } from "./bench/http/apps.js";
+import type { CannonJob } from "./bench/http/cannon.js";
+import type { StoreRole } from "./bench/http/stores.js";
 import type { Ack, WorkloadJob } from "./reliability/mixed-load.js";
 
 /** A store from its URL, or a bench contender populated with the blob under every id. */
 export type OpenRequest = { readonly url: string } | { readonly backend: BackendName; readonly contender: number; readonly ids: readonly string[]; readonly blob: Uint8Array };
-/** The bench's 80/20 drive, or the reliability mixed load (with acks streamed when asked). */
-export type RunRequest = { readonly drive: Omit<DriveOptions, "ids" | "blob"> } | { readonly job: WorkloadJob; readonly acks?: boolean };
+/** The bench's 80/20 drive, the HTTP bench's autocannon, or the reliability mixed load (with acks streamed when asked). */
+export type RunRequest = { readonly drive: Omit<DriveOptions, "ids" | "blob"> } | { readonly cannon: CannonJob } | { readonly job: WorkloadJob; readonly acks?: boolean };
+/** An HTTP bench app: this framework on this store of this backend. */
+export type ServeRequest = { readonly backend: BackendName; readonly framework: Framework; readonly store: StoreRole };
 
 const entry = fileURLToPath(new URL("./child.ts", import.meta.url));
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -62,6 +67,16 @@ export class Child {
   /** Opens its subject; resolves the ms populating the bench ids took. */
   open(request: OpenRequest): Promise<number> {
     return this.#call("open", request);
+  }
+
+  /** Starts an HTTP app on an ephemeral port; resolves the port. */
+  serve(request: ServeRequest): Promise<number> {
+    return this.#call("serve", request);
+  }
+
+  /** The process's CPU time so far (process.cpuUsage(), µs). */
+  cpu(): Promise<NodeJS.CpuUsage> {
+    return this.#call("cpu");
   }
 
   run<T>(request: RunRequest): Promise<T> {

@@ -24,6 +24,8 @@ export interface ContenderResult {
   skipped?: string;
   /** ops/s of each run, by cellKey. */
   readonly runs: Map<string, number[]>;
+  /** µs of CPU per op of each run (the contender's own process), by cellKey. */
+  readonly cpu: Map<string, number[]>;
   misses: number;
 }
 
@@ -37,7 +39,7 @@ export function rotate<T>(items: readonly T[], by: number): T[] {
 }
 
 export async function measureBackend(name: BackendName, bench: BackendBench, context: BenchContext): Promise<ContenderResult[]> {
-  const results: ContenderResult[] = bench.contenders.map((contender) => ({ contender, runs: new Map(), misses: 0 }));
+  const results: ContenderResult[] = bench.contenders.map((contender) => ({ contender, runs: new Map(), cpu: new Map(), misses: 0 }));
   const children = new Map<ContenderResult, Child>();
   /** Runs `work` for each contender still in the race, in the order given; a failure takes it out. */
   const each = async (order: readonly ContenderResult[], work: (child: Child, result: ContenderResult) => Promise<unknown>) => {
@@ -73,7 +75,9 @@ export async function measureBackend(name: BackendName, bench: BackendBench, con
         for (const concurrency of CONCURRENCIES) {
           await each(rotate(results, rep), async (child, result) => {
             const run = await child.run<DriveResult>({ drive: { concurrency, durationMs: context.runMs, seed: rep + 1 } });
-            result.runs.set(cellKey(size, concurrency), [...(result.runs.get(cellKey(size, concurrency)) ?? []), run.opsPerSec]);
+            const key = cellKey(size, concurrency);
+            result.runs.set(key, [...(result.runs.get(key) ?? []), run.opsPerSec]);
+            result.cpu.set(key, [...(result.cpu.get(key) ?? []), run.cpuUsPerOp]);
             result.misses += run.misses;
           });
         }

@@ -21,8 +21,18 @@ export const makeBlob = (size: number): Buffer => randomBytes(size);
 
 /** `seed` seeds the op and id choice, so every contender of a repetition draws the same sequence. */
 export type DriveOptions = { readonly ids: readonly string[]; readonly blob: Buffer; readonly concurrency: number; readonly durationMs: number; readonly seed?: number };
-/** `misses`: loads that found nothing; must stay 0, since every id was stored before the run. */
-export type DriveResult = { readonly opsPerSec: number; readonly ops: number; readonly misses: number };
+/**
+ * `misses`: loads that found nothing; must stay 0, since every id was stored before the run.
+ * `cpuUsPerOp`: this process's CPU time (user + system) over the run per op, which a busy
+ * machine inflates far less than it deflates ops/s (a contender runs alone in its process).
+ */
+export type DriveResult = { readonly opsPerSec: number; readonly ops: number; readonly misses: number; readonly cpuUsPerOp: number };
+
+/** µs of CPU (user + system) this process spent since `since`. */
+export function cpuSince(since: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(since);
+  return user + system;
+}
 
 /** Ops between two clock reads, so reading the clock costs nothing next to the ops. */
 const BATCH = 8;
@@ -31,6 +41,7 @@ const BATCH = 8;
 export async function drive(workload: Workload, { ids, blob, concurrency, durationMs, seed = 1 }: DriveOptions): Promise<DriveResult> {
   let ops = 0;
   let misses = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const deadline = start + durationMs;
   const loop = async (loopSeed: number): Promise<void> => {
@@ -48,7 +59,8 @@ export async function drive(workload: Workload, { ids, blob, concurrency, durati
   };
   // A non-zero seed per loop (xorshift stays at 0 forever).
   await Promise.all(Array.from({ length: concurrency }, (_, i) => loop((Math.imul(seed, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0 || 1)));
-  return { opsPerSec: (ops / (performance.now() - start)) * 1000, ops, misses };
+  const ms = performance.now() - start;
+  return { opsPerSec: (ops / ms) * 1000, ops, misses, cpuUsPerOp: cpuSince(cpu) / ops };
 }
 
 /** Stores the blob under every id, 16 at a time. */

@@ -3,6 +3,7 @@ import { count, table } from "../markdown.js";
 import { median, spread } from "../stats.js";
 import { CONCURRENCIES, SIZES, cellKey } from "./contend.js";
 import type { ContenderResult } from "./contend.js";
+import type { Chart } from "./chart.js";
 import type { Target } from "./types.js";
 
 const cells = SIZES.flatMap((size) => CONCURRENCIES.map((concurrency) => ({ size, concurrency, key: cellKey(size, concurrency) })));
@@ -18,9 +19,12 @@ export function pairedRatio(runs: readonly number[], rawRuns: readonly number[])
   return median(runs.map((ops, i) => ops / (rawRuns[i] as number)));
 }
 
+/** µs to one decimal below 100, whole above: "2.4 µs", "317 µs". */
+export const formatMicros = (us: number): string => `${us < 100 ? us.toFixed(1) : count(us)} µs`;
+
 const find = (results: readonly ContenderResult[], role: string) => results.find((r) => r.contender.role === role && !r.skipped);
 
-/** ops/s per contender and cell, with the ratio to the raw contender and the runs' spread. */
+/** ops/s per contender and cell, with the ratio to the raw contender, the runs' spread and the median CPU per op. */
 export function formatTable(results: readonly ContenderResult[]): string {
   const raw = find(results, "raw");
   const rows = results
@@ -31,10 +35,11 @@ export function formatTable(results: readonly ContenderResult[]): string {
         const runs = result.runs.get(key) ?? [];
         if (runs.length === 0) return "n/a";
         const ratio = raw ? pairedRatio(runs, raw.runs.get(key) ?? []) : Number.NaN;
-        return `${count(median(runs))}${Number.isFinite(ratio) ? ` (${ratio.toFixed(2)}x)` : ""} ±${Math.round(spread(runs) * 100)}%`;
+        const cpu = result.cpu.get(key) ?? [];
+        return `${count(median(runs))}${Number.isFinite(ratio) ? ` (${ratio.toFixed(2)}x)` : ""} ±${Math.round(spread(runs) * 100)}%${cpu.length > 0 ? `, ${formatMicros(median(cpu))}` : ""}`;
       }),
     ]);
-  return table(["contender", ...cells.map((c) => `${formatSize(c.size)}, c=${c.concurrency}:`)], rows);
+  return table(["contender", ...cells.map((c) => `${formatSize(c.size)}, c=${c.concurrency} (ops/s, CPU/op):`)], rows);
 }
 
 /** One line: the target met or missed in each cell it covers, by how much. */
@@ -59,4 +64,18 @@ export function contenderNotes(results: readonly ContenderResult[]): string[] {
     ...(skipped ? [`- ${contender.name}: not in the table, ${skipped}.`] : contender.note ? [`- ${contender.name}: ${contender.note}.`] : []),
     ...(misses > 0 ? [`- ${contender.name}: ${misses} loads found nothing although every id was stored first.`] : []),
   ]);
+}
+
+/** A backend's chart: per cell, each contender's ops/s relative to the raw contender's. */
+export function storeChart(backend: string, results: readonly ContenderResult[]): Chart {
+  const shown = results.filter((result) => !result.skipped);
+  const raw = find(results, "raw");
+  return {
+    title: `${backend}: ops/s relative to ${raw?.contender.name ?? "the raw driver"} (median of paired runs)`,
+    series: shown.map(({ contender }) => ({ name: contender.name, role: contender.role })),
+    groups: cells.map(({ size, concurrency, key }) => ({
+      label: `${formatSize(size)}, c=${concurrency}`,
+      values: shown.map((result) => (raw ? pairedRatio(result.runs.get(key) ?? [], raw.runs.get(key) ?? []) : undefined)),
+    })),
+  };
 }

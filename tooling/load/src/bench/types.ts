@@ -4,6 +4,7 @@
  * the contender whose role is "raw".
  */
 import type { Backend } from "@session-store/harness";
+import type { OpenTarget } from "./targets.js";
 
 /** An open client doing the workload's two operations (a SessionStore is one). */
 export interface Workload {
@@ -28,8 +29,17 @@ export interface Contender {
 /** The ratio our store must reach against the raw contender, in the cells named (all when absent). */
 export type Target = { readonly minRatio: number; readonly sizes?: readonly number[]; readonly concurrencies?: readonly number[] };
 
-/** A figure is the median of `runs` runs of `runMs`; `quick` (--quick) keeps extra figures small (no 1M-session growth step). */
-export type BenchContext = { readonly runMs: number; readonly runs: number; readonly quick: boolean; readonly log: (line: string) => void };
+/**
+ * A figure is the median of `runs` runs of `runMs`; `quick` (--quick) keeps extra figures small (no 1M-session growth step).
+ * `openTarget` takes an extra figure's verdict on an open target, for the table at the top of BENCHMARKS.md.
+ */
+export type BenchContext = {
+  readonly runMs: number;
+  readonly runs: number;
+  readonly quick: boolean;
+  readonly log: (line: string) => void;
+  readonly openTarget?: (target: OpenTarget) => void;
+};
 
 export interface BackendBench {
   readonly contenders: readonly Contender[];
