@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkKnownOptions } from "../src/adapter/index.js";
 
-const known = ["prefix", "timeoutMs", "sweepIntervalMs", "table"];
+const known = ["prefix", "timeoutMs", "sweep", "sweepIntervalMs", "table"];
 
 describe("checkKnownOptions", () => {
   it("accepts known options and an empty object", () => {
@@ -22,7 +22,7 @@ describe("checkKnownOptions", () => {
 
   it("lists the known options when none is near", () => {
     expect(() => checkKnownOptions({ colour: 1 }, known, "Store")).toThrow(
-      "Store has no option `colour`; known: `prefix`, `timeoutMs`, `sweepIntervalMs`, `table`",
+      "Store has no option `colour`; known: `prefix`, `timeoutMs`, `sweep`, `sweepIntervalMs`, `table`",
     );
   });
 

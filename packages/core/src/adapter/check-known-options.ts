@@ -23,8 +23,8 @@ export function unknownOptionMessage(name: string, known: readonly string[], wha
 function nearestName(name: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
   const lower = name.toLowerCase();
-  const byPrefix = lower.length < 4 ? undefined : known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
-  if (byPrefix !== undefined) return byPrefix;
+  const byPrefix = lower.length < 4 ? [] : known.filter((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  if (byPrefix.length > 0) return closest(name, byPrefix);
   const candidate = closest(name, [...known]);
   return distance(lower, candidate.toLowerCase()) <= Math.max(2, Math.floor(candidate.length / 3)) ? candidate : undefined;
 }
