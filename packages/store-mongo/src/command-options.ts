@@ -1,4 +1,3 @@
-import { ReadPreference } from "mongodb";
 import type { Abortable, CommandOperationOptions } from "mongodb";
 
 /**
@@ -16,5 +15,5 @@ export type CommandOptions = Pick<CommandOperationOptions, "readPreference" | "m
 export const ABORT_AFTER_DEADLINES = 2;
 
 export function commandOptions(timeoutMs: number, signal: AbortSignal): CommandOptions {
-  return { readPreference: ReadPreference.primary, maxTimeMS: Math.ceil(timeoutMs), signal };
+  return { readPreference: "primary", maxTimeMS: Math.ceil(timeoutMs), signal };
 }

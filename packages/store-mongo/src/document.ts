@@ -1,5 +1,5 @@
-import { Binary, BSON } from "mongodb";
-import { MAX_ID_BYTES } from "@session-store/core";
+import type { Binary } from "mongodb";
+import { mongoDriver } from "./driver.js";
 
 /**
  * One session, or one revocation, as MongoDB holds it. `expiresAt` must be a BSON
@@ -24,22 +24,16 @@ export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
 /**
  * The most session data that fits in one document whatever the id and owner: 16 MiB
  * less the document's other fields with the longest id and owner core accepts (512
- * UTF-8 bytes each), measured by the BSON serializer itself. A fixed number, so
- * whether data fits never depends on the id or owner it is stored under.
+ * UTF-8 bytes each): 1,081 bytes, as the BSON serializer measures them (a test checks
+ * it). A fixed number, so whether data fits never depends on the id or owner it is
+ * stored under, and known without loading the driver.
  */
-export const MAX_DATA_BYTES =
-  MAX_DOCUMENT_BYTES -
-  BSON.calculateObjectSize({
-    _id: "x".repeat(MAX_ID_BYTES),
-    data: new Binary(new Uint8Array(0)),
-    expiresAt: new Date(0),
-    owner: "x".repeat(MAX_ID_BYTES),
-  } satisfies SessionDocument);
+export const MAX_DATA_BYTES = MAX_DOCUMENT_BYTES - 1_081;
 
 /** Copies the caller's bytes into a Binary, so later changes to their array change nothing stored. */
 export function toBinary(data: Uint8Array): Binary {
   // The Uint8Array constructor copies; Binary then wraps that copy without another one.
-  return new Binary(new Uint8Array(data));
+  return new (mongoDriver().Binary)(new Uint8Array(data));
 }
 
 /**

@@ -1,5 +1,4 @@
-import { MongoClient } from "mongodb";
-import type { Collection, Db } from "mongodb";
+import type { Collection, Db, MongoClient, MongoClientOptions } from "mongodb";
 import type {
   EntriesOptions,
   ListedEntry,
@@ -31,6 +30,7 @@ import type { CommandOptions } from "./command-options.js";
 import { ABORT_AFTER_DEADLINES, commandOptions } from "./command-options.js";
 import type { SessionDocument } from "./document.js";
 import { fromBinary, MAX_DATA_BYTES, MAX_DOCUMENT_BYTES, toBinary } from "./document.js";
+import { mongoDriver } from "./driver.js";
 import { IndexSetup } from "./index-setup.js";
 import type { DatabaseSource, MongoStoreOptions, ResolvedMongoStoreOptions } from "./options.js";
 import { resolveMongoStoreOptions } from "./options.js";
@@ -49,6 +49,7 @@ import {
   storeUpdate,
   touchUpdate,
 } from "./queries.js";
+import { Reachability } from "./reachability.js";
 import type { ExpiryMode } from "./schema.js";
 import { createStoreIndexes } from "./schema.js";
 import { deleteExpiredBatch, serverTime } from "./sweep.js";
@@ -89,11 +90,14 @@ export class MongoStore implements ManagedSessionStore {
   readonly #connection: LazyResource<unknown>;
   /** The indexes, created in the background after the first connect; undefined with `createIndexes: false`. */
   readonly #indexes: IndexSetup | undefined;
+  readonly #reachability: Reachability;
   readonly #closing = new CloseOnce(BACKEND);
   /** Calls on one id run in call order: on a pool, a later call could otherwise overtake on another connection. */
   readonly #ordered = new OrderedById();
 
   constructor(options: MongoStoreOptions) {
+    // A missing driver fails here, with the install command, not at the first call.
+    mongoDriver();
     this.#options = resolveMongoStoreOptions(options);
     this.#contexts = operationContexts(BACKEND, this.#options.timeoutMs);
     const { db, ownClient } = openDatabase(this.#options.source, this.#options.timeoutMs);
@@ -101,6 +105,7 @@ export class MongoStore implements ManagedSessionStore {
     this.#ownClient = ownClient;
     this.#collection = db.collection<SessionDocument>(this.#options.collection);
     refuseUnacknowledged(this.#collection);
+    this.#reachability = Reachability.of(db.client);
     const mode: ExpiryMode = this.#options.sweepBatchSize === undefined ? "ttl" : "sweep";
     this.#connection = new LazyResource(() => db.client.connect());
     this.#indexes = this.#options.createIndexes
@@ -370,13 +375,30 @@ export class MongoStore implements ManagedSessionStore {
     const id = about !== undefined && "id" in about ? about.id : undefined;
     const subject = id ?? (about !== undefined && "owner" in about ? about.owner : undefined);
     return runOperation(this.#contexts[operation], id === undefined ? attempt : () => this.#ordered.run(id, attempt), subject).catch(
-      (error: unknown) => {
+      (error: SessionStoreError) => {
         if (!settled) setTimeout(() => controller.abort(error), timeoutMs * (ABORT_AFTER_DEADLINES - 1)).unref();
-        throw error;
+        throw this.#explained(error, operation, !settled);
       },
     );
   }
+
+  /**
+   * The error, saying which servers could not be reached and why when that is the
+   * reason: a deadline passed (`timedOut`) or the driver gave up on the network while
+   * none of the servers it knows answered its last check.
+   */
+  #explained(error: SessionStoreError, operation: Operation, timedOut: boolean): SessionStoreError {
+    const cause = error.cause as Error | undefined;
+    if (!timedOut && !UNREACHABLE_ERRORS.has(cause?.name ?? "")) return error;
+    const unreachable = this.#reachability.unreachable();
+    if (unreachable === undefined) return error;
+    const what = timedOut ? `${operation} timed out after ${this.#options.timeoutMs} ms` : `${operation} failed`;
+    return new SessionStoreError(`${what}: ${unreachable}`, { backend: BACKEND, operation, cause });
+  }
 }
+
+/** Driver errors that mean no server could be reached (their class names, which the sanitized cause keeps). */
+const UNREACHABLE_ERRORS = new Set(["MongoServerSelectionError", "MongoNetworkError", "MongoNetworkTimeoutError"]);
 
 /** A session document as `entry` and `entries` project it. */
 interface FoundSession {
@@ -409,10 +431,10 @@ function openDatabase(source: DatabaseSource, timeoutMs: number): { db: Db; ownC
   }
 }
 
-function openClient(url: string, options: ConstructorParameters<typeof MongoClient>[1]): MongoClient {
+function openClient(url: string, options: MongoClientOptions): MongoClient {
   try {
     // Connects lazily, on the first command.
-    return new MongoClient(url, options);
+    return new (mongoDriver().MongoClient)(url, options);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new RangeError(`url is not a usable MongoDB connection string: ${redact(message)}`, { cause: error });

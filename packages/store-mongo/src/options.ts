@@ -4,6 +4,7 @@ import {
   checkBoolean,
   checkCount,
   checkIdentifier,
+  checkKnownOptions,
   checkOptionsObject,
   checkRevocationGrace,
   checkTimeout,
@@ -95,9 +96,30 @@ export interface ResolvedMongoStoreOptions {
   readonly sweepIntervalMs: number | undefined;
 }
 
+/**
+ * Every option `MongoStore` takes; any other is a misspelling, refused with the nearest
+ * of these. Longer names before their prefixes: the first name a misspelling starts
+ * with is the one suggested (`sweepInterval` → `sweepIntervalMs`, not `sweep`).
+ */
+const KNOWN_OPTIONS: readonly (keyof MongoStoreClientOptions | keyof MongoStoreDbOptions | keyof MongoStoreUrlOptions)[] = [
+  "client",
+  "db",
+  "url",
+  "database",
+  "clientOptions",
+  "collection",
+  "createIndexes",
+  "timeoutMs",
+  "revocationGraceMs",
+  "sweepIntervalMs",
+  "sweepBatchSize",
+  "sweep",
+];
+
 /** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
 export function resolveMongoStoreOptions(options: MongoStoreOptions): ResolvedMongoStoreOptions {
   checkOptionsObject(options, "MongoStore");
+  checkKnownOptions(options, KNOWN_OPTIONS, "MongoStore");
   const sweep = optional(options.sweep, false, (value) => checkBoolean(value, "sweep"));
   if (!sweep && (options.sweepBatchSize !== undefined || options.sweepIntervalMs !== undefined)) {
     throw new TypeError("sweepBatchSize and sweepIntervalMs need `sweep: true` (by default the TTL index expires sessions)");
