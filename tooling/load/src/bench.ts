@@ -16,12 +16,13 @@ import type { Chart } from "./bench/chart.js";
 import { barChart } from "./bench/chart.js";
 import { BENCH_BACKENDS, benchOf, measureBackend, message } from "./bench/contend.js";
 import { httpChart, measureHttp } from "./bench/http/bench.js";
+import { copyBench } from "./bench/copy.js";
 import { measureManagement } from "./bench/management.js";
 import { checkTarget, contenderNotes, formatTable, storeChart } from "./bench/table.js";
 import type { OpenTarget } from "./bench/targets.js";
 import { tableTargets, targetsSection } from "./bench/targets.js";
 import type { BenchContext } from "./bench/types.js";
-import { loadAverage, machine, mergeSections, parseSections, readReport, rootFile } from "./markdown.js";
+import { count, loadAverage, machine, mergeSections, parseSections, readReport, rootFile, table } from "./markdown.js";
 import { backendVersion } from "./versions.js";
 
 const REPORT = rootFile("BENCHMARKS.md");
@@ -54,9 +55,7 @@ table shows every contender's ops/s relative to the raw driver, cell by cell.
 `;
 
 /** Sections beside the backends', in file order after the open targets. */
-const SECTIONS = ["http"] as const;
-// The copy section (src/bench/copy.ts, `copyBench`) is registered here: add "copy" to
-// SECTIONS and a branch `if (name === "copy")` in runSection turning its rows into a Section.
+const SECTIONS = ["http", "copy"] as const;
 type SectionName = BackendName | (typeof SECTIONS)[number];
 const ORDER: readonly string[] = ["targets", ...SECTIONS, ...BENCH_BACKENDS];
 type Section = { readonly text: string; readonly chart?: Chart; readonly targets?: readonly OpenTarget[] };
@@ -115,11 +114,28 @@ async function runBackend(name: BackendName): Promise<Section> {
   }
 }
 
+async function copySection(): Promise<string> {
+  const loadBefore = loadAverage();
+  const rows = await copyBench({ sessions: quick ? 10_000 : 100_000, log });
+  return [
+    "## copy",
+    "",
+    `Run ${new Date().toISOString()} with \`${command}\`: \`session-store copy\`'s engine, each copy's target the next one's source.`,
+    `Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after. One run per row.`,
+    "",
+    table(
+      ["from → to", "sessions", "seconds", "sessions/s"],
+      rows.map((row) => [`${row.from} → ${row.to}`, count(row.sessions), row.seconds.toFixed(1), count(row.perSecond)]),
+    ),
+  ].join("\n");
+}
+
 async function runSection(name: SectionName): Promise<Section> {
   if (name === "http") {
     const { text, rows } = await measureHttp(context, command);
     return { text, chart: rows.length > 0 ? httpChart(rows) : undefined };
   }
+  if (name === "copy") return { text: await copySection() };
   return runBackend(name);
 }
 

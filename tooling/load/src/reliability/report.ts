@@ -1,4 +1,6 @@
 /** RELIABILITY.md: how it was produced, then one table per topic. */
+import { bounded, SETTLE_MARGIN_MS } from "./mongo-unreachable.js";
+import type { UnreachableFigures } from "./mongo-unreachable.js";
 import { table } from "../markdown.js";
 import type { BadInputReport } from "./bad-inputs.js";
 import type { LoadFigures } from "./sustain.js";
@@ -87,6 +89,34 @@ export function renderReport(context: ReportContext, figures: readonly BackendFi
     "- *Lost* counts writes a store acknowledged (its promise resolved) that did not load back byte for byte afterwards; it must be 0. Writes that rejected during a fault are not acknowledged and not counted.",
     "- *Survived* means that after the fault, a store opened before it stored and loaded again within 15 s, and every load process kept completing operations, without reopening anything.",
     "- *Torn or foreign values* counts loads that returned bytes other than one whole value written under that id (each value carries its id, writer and sequence number and a filler derived from them).",
+    "",
+  ].join("\n");
+}
+
+/** MongoDB without a server: every call against a closed port and a black hole settles in time. */
+export function renderUnreachable(figures: readonly UnreachableFigures[]): string {
+  return [
+    "## MongoDB without a server: every call bounded",
+    "",
+    "No MongoDB server runs on this machine (its real-server tests run in the GitHub `mongo` job). Every operation of `MongoStore`, " +
+      "mixed, against a closed port and a black hole (a loopback socket that accepts and never answers); each must reject with a " +
+      `SessionStoreError within timeoutMs + ${SETTLE_MARGIN_MS.toLocaleString("en-US")} ms, and nothing may be left unhandled.`,
+    "",
+    table(
+      ["target", "calls (in flight):", "timeoutMs:", "slowest settle:", "p99 settle:", "resolved:", "unhandled rejections:", "close:", "errors by kind", "bounded"],
+      figures.map((f) => [
+        f.target,
+        `${f.calls} (${f.concurrency})`,
+        f.timeoutMs,
+        `${f.maxSettleMs} ms`,
+        `${f.p99SettleMs} ms`,
+        f.resolved,
+        f.unhandledRejections,
+        `${f.closeMs} ms`,
+        Object.entries(f.errors).map(([kind, n]) => `${kind}: ${n}`).join("; "),
+        bounded(f) ? "yes" : "**no**",
+      ]),
+    ),
     "",
   ].join("\n");
 }
