@@ -1,0 +1,3 @@
+import { defineSessionStoreProject } from "../vitest.base.js";
+
+export default defineSessionStoreProject("pack-test");
