@@ -3,6 +3,8 @@ import {
   checkBoolean,
   checkCount,
   checkIdentifier,
+  checkKnownOptions,
+  checkSweepInterval,
   checkOptionsObject,
   checkRevocationGrace,
   checkTimeout,
@@ -24,8 +26,8 @@ export interface PostgresStoreOptions {
   readonly createSchema?: boolean;
   /** Create the table UNLOGGED: faster writes, but the table is emptied after a crash and not replicated. Default false. */
   readonly unlogged?: boolean;
-  /** Run `sweep()` in the background every this many ms (unref'd timer). Default: no background sweep. */
-  readonly sweepIntervalMs?: number;
+  /** Run `sweep()` in the background every this many ms (unref'd timer), or `false` for no background sweep. Default 15 minutes. */
+  readonly sweepIntervalMs?: number | false;
   /** Rows one sweep batch deletes at most (a heap-walk statement aims at about as many). Default 1000. */
   readonly sweepBatchSize?: number;
   /** Bound on each operation (and each sweep statement), in ms. Default 5000. */
@@ -42,6 +44,7 @@ export interface ResolvedPostgresStoreOptions {
   readonly table: string;
   readonly createSchema: boolean;
   readonly unlogged: boolean;
+  /** Undefined: no background sweep. */
   readonly sweepIntervalMs: number | undefined;
   readonly sweepBatchSize: number;
   readonly timeoutMs: number;
@@ -52,6 +55,22 @@ export const DEFAULT_SCHEMA = "public";
 export const DEFAULT_TABLE = "sessions";
 export const DEFAULT_SWEEP_BATCH_SIZE = 1000;
 export const DEFAULT_APPLICATION_NAME = "session-store";
+/** connect-pg-simple's pruning interval, which users moving from it know; each sweep is a few short statements. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 15 * 60_000;
+
+const KNOWN_OPTIONS: readonly (keyof PostgresStoreOptions)[] = [
+  "pool",
+  "connection",
+  "schema",
+  "table",
+  "createSchema",
+  "unlogged",
+  "sweepIntervalMs",
+  "sweepBatchSize",
+  "timeoutMs",
+  "applicationName",
+  "revocationGraceMs",
+];
 
 /** Largest batch accepted: bigger batches hold row locks and run for too long. */
 const MAX_SWEEP_BATCH_SIZE = 100_000;
@@ -59,6 +78,7 @@ const MAX_SWEEP_BATCH_SIZE = 100_000;
 /** Checks the options and fills in the defaults. Throws TypeError/RangeError on a bad value. */
 export function resolvePostgresStoreOptions(options: PostgresStoreOptions): ResolvedPostgresStoreOptions {
   checkOptionsObject(options, "PostgresStore");
+  checkKnownOptions(options, KNOWN_OPTIONS, "PostgresStore");
   const hasPool = options.pool !== undefined;
   const hasConnection = options.connection !== undefined;
   if (hasPool === hasConnection) {
@@ -76,7 +96,7 @@ export function resolvePostgresStoreOptions(options: PostgresStoreOptions): Reso
     table: optional(options.table, DEFAULT_TABLE, (v) => checkIdentifier(v, "table")),
     createSchema: optional(options.createSchema, true, (v) => checkBoolean(v, "createSchema")),
     unlogged: optional(options.unlogged, false, (v) => checkBoolean(v, "unlogged")),
-    sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
+    sweepIntervalMs: checkSweepInterval(options.sweepIntervalMs, DEFAULT_SWEEP_INTERVAL_MS),
     sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, checkBatchSize),
     timeoutMs: optional(options.timeoutMs, DEFAULT_OPERATION_TIMEOUT_MS, (v) => checkTimeout(v, "timeoutMs")),
     revocationGraceMs: checkRevocationGrace(options.revocationGraceMs),
@@ -105,3 +125,4 @@ function checkBatchSize(value: number): number {
   if (size > MAX_SWEEP_BATCH_SIZE) throw new RangeError(`sweepBatchSize must be at most ${MAX_SWEEP_BATCH_SIZE}, got ${size}`);
   return size;
 }
+

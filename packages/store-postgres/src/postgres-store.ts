@@ -31,7 +31,7 @@ import type { PostgresStoreOptions, ResolvedPostgresStoreOptions } from "./optio
 import { cancelStatement, isReadTimeout } from "./cancel.js";
 import { ENCODING_CHECK_SQL } from "./encoding.js";
 import { buildOwnerIndex } from "./owner-index.js";
-import { lockedSchemaSql } from "./schema.js";
+import { lockedSchemaSql, tableStateProblem, tableStateSql } from "./schema.js";
 import { statementsFor } from "./statements.js";
 import { sweepExpired } from "./sweep.js";
 import type { Statement, Statements } from "./statements.js";
@@ -278,12 +278,19 @@ export class PostgresStore implements SweepableStore, ManagedSessionStore {
   }
 
   /**
-   * The encoding check, then the DDL under its advisory lock (see schema.ts): one
-   * message; `#setup` runs it once, again after a failure. When the owner index is
+   * The encoding check, then the DDL under its advisory lock (see schema.ts), or
+   * under `createSchema: false` a check that the table is there: one message;
+   * `#setup` runs it once, again after a failure. When the owner index is
    * missing or invalid, its build starts in the background (see owner-index.ts).
    */
   async #runSetup(): Promise<unknown> {
-    if (!this.#options.createSchema) return this.#setupQuery(ENCODING_CHECK_SQL);
+    if (!this.#options.createSchema) {
+      const results = await this.#setupQuery<pg.QueryResult[]>(`${ENCODING_CHECK_SQL}\n${tableStateSql(this.#options)}`);
+      const problem = tableStateProblem(this.#options, results[results.length - 1]?.rows[0]);
+      // A plain Error: the call wraps it as its own SessionStoreError, and the next call checks again.
+      if (problem !== undefined) throw new Error(problem);
+      return results;
+    }
     const lockWaitMs = Math.min(MAX_DDL_LOCK_WAIT_MS, this.#options.timeoutMs);
     const results = await this.#setupQuery<pg.QueryResult[]>(`${ENCODING_CHECK_SQL}\n${lockedSchemaSql(this.#options, lockWaitMs)}`);
     const indexValid = results[results.length - 1]?.rows[0]?.owner_index_valid === true;

@@ -158,3 +158,27 @@ export function migrationSql(options: SchemaSqlOptions = {}): string[] {
     ownerIndexSql(name, true),
   ];
 }
+
+/**
+ * → one row: whether the table exists (`table_exists`) and has the management columns
+ * (`upgraded`). Run at setup under `createSchema: false`, so a missing table fails the
+ * first call with a message that says what to run rather than a bare "relation does
+ * not exist".
+ */
+export function tableStateSql(name: TableName): string {
+  const table = qualifiedName(name);
+  // The literal holds checked, quoted identifiers only.
+  return [
+    `SELECT to_regclass('${table}') IS NOT NULL AS table_exists,`,
+    `  (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('${table}') AND attname IN ('owner', 'revoked') AND NOT attisdropped) = 2 AS upgraded;`,
+  ].join("\n");
+}
+
+/** Why a table made by the operator cannot be used, naming what to run; undefined when it can. */
+export function tableStateProblem(name: TableName, state: { table_exists?: boolean; upgraded?: boolean } | undefined): string | undefined {
+  // The helper's call comes first: an error message keeps only its first 200 characters.
+  const call = `({ schema: "${name.schema}", table: "${name.table}" })`;
+  if (state?.table_exists !== true) return `createSchema is false: create the table with the DDL of schemaSql${call}; ${qualifiedName(name)} does not exist`;
+  if (state.upgraded !== true) return `createSchema is false: run the statements of migrationSql${call}; ${qualifiedName(name)} lacks the owner and revoked columns`;
+  return undefined;
+}

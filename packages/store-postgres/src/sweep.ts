@@ -26,6 +26,15 @@ const MIN_CHUNK_BLOCKS = 8;
 /** TID range scans came with PostgreSQL 14; before it, a block range would scan the whole table. */
 const TID_RANGE_SCAN_VERSION = 140_000;
 const MAX_CHUNK_BLOCKS = 4096;
+/**
+ * What one block-walk statement should take at most, in ms. On 1M rows, half expired, a
+ * statement of ~290 blocks took 5-20 ms, but at times (a checkpoint, evicted dirty pages
+ * waiting for a WAL flush, a busy machine) a few in a row took 60-550 ms: past this the
+ * next range shrinks in proportion, so a slow spell is met with short statements.
+ */
+const TARGET_STATEMENT_MS = 50;
+/** After a shrink the range grows back at most this much per statement, so a slow spell is not met at full size again at once. */
+const MAX_GROWTH = 1.5;
 
 /**
  * Deletes the expired rows in statements that each stay short, and resolves how
@@ -88,7 +97,7 @@ async function estimateBacklog(context: SweepContext): Promise<Backlog | undefin
 /**
  * Deletes expired rows block range by block range over the whole heap as it was
  * when the sweep measured it. Each range is sized from the estimate to hold about
- * one batch of expired rows, and resized as the real counts come in.
+ * one batch of expired rows, and resized as the real counts and times come in.
  */
 async function walkBlocks(context: SweepContext, backlog: Backlog): Promise<number> {
   const { batchSize, stopping } = context;
@@ -103,14 +112,20 @@ async function walkBlocks(context: SweepContext, backlog: Backlog): Promise<numb
   ] as const) {
     for (let block = first, last = first; block < end && !stopping(); block = last) {
       last = Math.min(block + chunk, end);
+      const started = performance.now();
       const { rows } = await context.run(context.statements.sweepBlocks, [`(${block},0)`, `(${last},0)`]);
+      const elapsedMs = performance.now() - started;
       const deleted = rows[0]?.[0] as number;
       total += deleted;
-      // Aim the next range at about one batch of expired rows, changing it at most fourfold at a time.
-      chunk = clamp(Math.round(chunk * (deleted === 0 ? 4 : Math.min(4, Math.max(0.25, batchSize / deleted)))));
+      chunk = nextChunk(chunk, deleted === 0 ? MAX_GROWTH : batchSize / deleted, TARGET_STATEMENT_MS / Math.max(elapsedMs, 1));
     }
   }
   return total;
+}
+
+/** The next range: about one batch of expired rows and at most the target time, shrinking at most fourfold at a time. */
+function nextChunk(chunk: number, byRows: number, byTime: number): number {
+  return clamp(Math.round(chunk * Math.min(MAX_GROWTH, Math.max(0.25, Math.min(byRows, byTime)))));
 }
 
 function clamp(blocks: number): number {

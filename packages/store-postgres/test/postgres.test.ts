@@ -1,12 +1,16 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { SessionStoreError } from "@session-store/core";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { DEFAULT_APPLICATION_NAME, PostgresStore, schemaSql } from "../src/index.js";
+import { DEFAULT_APPLICATION_NAME, DEFAULT_SWEEP_INTERVAL_MS, migrationSql, PostgresStore, schemaSql } from "../src/index.js";
 import { expiryIndexName, statementsFor } from "../src/internal.js";
 import type { PostgresStoreOptions } from "../src/index.js";
 import { HOUR, waitFor } from "@session-store/harness";
 import { adminPool, backend, onQuery, ownedStore, uniqueAppName, url } from "./support.js";
 
+const packageDir = fileURLToPath(new URL("..", import.meta.url));
 const skipped = (name: string) => (backend.skip ? `${name} (skipped: ${backend.skip})` : name);
 const bytes = (text: string) => new TextEncoder().encode(text);
 const text = (data: Uint8Array | undefined) => (data ? new TextDecoder().decode(data) : undefined);
@@ -47,8 +51,24 @@ describe("options (checked before any I/O)", () => {
       [{ timeoutMs: 0 }, RangeError],
       [{ timeoutMs: Number.NaN }, RangeError],
       [{ sweepIntervalMs: -1 }, RangeError],
+      [{ sweepIntervalMs: 0 }, RangeError],
+      [{ sweepIntervalMs: 2 ** 31 }, RangeError],
+      [{ sweepIntervalMs: true as unknown as false }, TypeError],
+      [{ sweepIntervalMs: "15m" as unknown as number }, TypeError],
     ];
     for (const [options, type] of bad) expect(() => new PostgresStore({ ...base, ...options }), JSON.stringify(options)).toThrow(type);
+  });
+
+  it("refuses an unknown option, naming the one meant", () => {
+    const misspelt = { ...base, tabel: "sessions" } as PostgresStoreOptions;
+    expect(() => new PostgresStore(misspelt)).toThrow(new TypeError("PostgresStore has no option `tabel`; did you mean `table`?"));
+    const unknown = { ...base, sweepInterval: 1000 } as PostgresStoreOptions;
+    expect(() => new PostgresStore(unknown)).toThrow(/no option `sweepInterval`; did you mean `sweepIntervalMs`\?/);
+  });
+
+  it("takes sweepIntervalMs: false (no background sweep) and a number; the default is 15 minutes", async () => {
+    expect(DEFAULT_SWEEP_INTERVAL_MS).toBe(15 * 60_000);
+    for (const sweepIntervalMs of [false, 60_000, undefined] as const) await new PostgresStore({ ...base, sweepIntervalMs }).close();
   });
 
   it("exports the DDL as text, quoted, with the expiry index and the partial owner index", () => {
@@ -141,16 +161,29 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
       }
     });
 
-    it("with createSchema: false, runs no DDL: calls fail on a missing table and work once schemaSql() ran", async () => {
+    it("with createSchema: false, runs no DDL: calls fail naming schemaSql on a missing table and work once it ran", async () => {
       const table = newTable();
       const store = open({ table, createSchema: false });
-      const error = await store.store("a", bytes("x"), HOUR).catch((reason: unknown) => reason);
-      expect(error).toBeInstanceOf(SessionStoreError);
-      expect(((error as Error).cause as { code?: string }).code).toBe("42P01");
+      // An id that cannot occur in the message: the call's id is cut out of it.
+      for (const call of [() => store.store("id-1", bytes("x"), HOUR), () => store.load("id-1")]) {
+        const error = await call().catch((reason: unknown) => reason);
+        expect(error).toBeInstanceOf(SessionStoreError);
+        expect((error as Error).message).toContain(`create the table with the DDL of schemaSql({ schema: "${schema}", table: "${table}" })`);
+        expect((error as Error).message).toContain(`"${schema}"."${table}" does not exist`);
+      }
       expect(await persistence(table)).toBeUndefined();
       await admin.query(schemaSql({ schema, table }));
       await store.store("a", bytes("x"), HOUR);
       expect(text(await store.load("a"))).toBe("x");
+    });
+
+    it("with createSchema: false, calls on a table of the first shape fail naming migrationSql until it ran", async () => {
+      const table = newTable();
+      await admin.query(`CREATE TABLE "${schema}"."${table}" (id text PRIMARY KEY, data bytea NOT NULL, expires_at timestamptz NOT NULL)`);
+      const store = open({ table, createSchema: false });
+      await expect(store.load("id-1")).rejects.toThrow(`run the statements of migrationSql({ schema: "${schema}", table: "${table}" })`);
+      for (const statement of migrationSql({ schema, table })) await admin.query(statement);
+      expect(await store.load("a")).toBeUndefined();
     });
 
     it("is created once per store: a table dropped behind its back is not created again", async () => {
@@ -356,6 +389,33 @@ describe.skipIf(backend.skip !== undefined)(skipped("postgres: table, pools, clo
       await store.close();
       expect(await sweeping).toBe(1);
       expect(await count(table)).toBe(20);
+    });
+
+    it("runs in the background by default, and not at all with sweepIntervalMs: false", async () => {
+      const [swept, kept] = [newTable(), newTable()];
+      for (const table of [swept, kept]) {
+        await admin.query(schemaSql({ schema, table }));
+        await fill(table, { live: 1, expired: 20, size: 16 });
+      }
+      // The first background run comes at a random point of the first interval: here, at once.
+      const random = vi.spyOn(Math, "random").mockReturnValue(0);
+      // Given as undefined, which is the default (open() otherwise turns the background sweep off).
+      open({ table: swept, sweepIntervalMs: undefined });
+      const notSweeping = open({ table: kept, sweepIntervalMs: false });
+      random.mockRestore();
+      await waitFor("the default background sweep", async () => (await count(swept)) === 1);
+      expect(await count(kept)).toBe(21);
+      expect(await notSweeping.sweep()).toBe(20);
+    });
+
+    it("leaves a process free to exit: a store with its default sweeper, never closed, does not keep it alive", async () => {
+      const script = [
+        `import { PostgresStore } from "@session-store/store-postgres";`,
+        `const store = new PostgresStore({ connection: ${JSON.stringify(url)}, schema: ${JSON.stringify(schema)}, table: "exits" });`,
+      ].join("\n");
+      // Uses the built package (dist/): run `pnpm --filter @session-store/store-postgres build` first.
+      const child = promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: packageDir, timeout: 15_000 });
+      await expect(child).resolves.toMatchObject({ stderr: "" });
     });
 
     it("runs in the background with sweepIntervalMs, and close() stops it", async () => {

@@ -19,11 +19,16 @@ export function adminPool(): pg.Pool {
   return pool;
 }
 
-/** A store-owned pool over the test server, with a small pool and its own application_name. */
+/**
+ * A store-owned pool over the test server, with a small pool and its own application_name.
+ * No background sweep unless `sweepIntervalMs` is given (`undefined`: the default one), so
+ * tests that count what `sweep()` deletes count it alone.
+ */
 export function ownedStore(options: Omit<PostgresStoreOptions, "pool" | "connection"> & { max?: number; pgOptions?: string }): PostgresStore {
   const { max = 4, pgOptions, ...rest } = options;
   return new PostgresStore({
     connection: { connectionString: url, max, ...(pgOptions ? { options: pgOptions } : {}) },
+    sweepIntervalMs: false,
     ...rest,
   });
 }

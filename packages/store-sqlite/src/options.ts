@@ -4,6 +4,8 @@ import {
   checkBoolean,
   checkCount,
   checkIdentifier,
+  checkKnownOptions,
+  checkSweepInterval,
   checkOptionsObject,
   checkRevocationGrace,
   checkTimeout,
@@ -25,8 +27,8 @@ export interface SqliteStoreCommonOptions {
   readonly createTable?: boolean;
   /** Rows one `sweep()` statement deletes at most; the sweep repeats until none are left. Default 1000. */
   readonly sweepBatchSize?: number;
-  /** When set, `sweep()` runs in the background every this many ms (core's `startSweeper`) until `close()`. */
-  readonly sweepIntervalMs?: number;
+  /** `sweep()` runs in the background every this many ms (core's `startSweeper`) until `close()`; `false`: never. Default 5 minutes. */
+  readonly sweepIntervalMs?: number | false;
   /** How long `revoke` keeps an id dead at least, in ms (longer when the session would have lived longer). Default 60000. */
   readonly revocationGraceMs?: number;
 }
@@ -54,6 +56,23 @@ export type SqliteStoreOptions = SqliteStorePathOptions | SqliteStoreDatabaseOpt
 export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 /** Default rows per sweep statement. */
 export const DEFAULT_SWEEP_BATCH_SIZE = 1_000;
+/**
+ * Default time between background sweeps. A sweep is local and cheap (a range of the
+ * expiry index), and the file never shrinks, so sweeping often keeps both each sweep's
+ * write-lock time and the file's growth from expired rows small.
+ */
+export const DEFAULT_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+const KNOWN_OPTIONS: readonly string[] = [
+  "path",
+  "database",
+  "busyTimeoutMs",
+  "table",
+  "createTable",
+  "sweepBatchSize",
+  "sweepIntervalMs",
+  "revocationGraceMs",
+];
 
 /**
  * The pragmas a store-owned database is opened with: WAL so readers never wait for a
@@ -70,6 +89,7 @@ export interface ResolvedSqliteStoreOptions {
   readonly table: string;
   readonly createTable: boolean;
   readonly sweepBatchSize: number;
+  /** Undefined: no background sweep. */
   readonly sweepIntervalMs: number | undefined;
   readonly revocationGraceMs: number;
 }
@@ -77,6 +97,7 @@ export interface ResolvedSqliteStoreOptions {
 /** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
 export function resolveSqliteStoreOptions(options: SqliteStoreOptions): ResolvedSqliteStoreOptions {
   const { path, database } = checkOptionsObject(options, "SqliteStore");
+  checkKnownOptions(options, KNOWN_OPTIONS, "SqliteStore");
   if ((path === undefined) === (database === undefined)) {
     throw new TypeError("SqliteStore needs exactly one of `path` (a file the store opens) and `database` (yours)");
   }
@@ -96,7 +117,7 @@ export function resolveSqliteStoreOptions(options: SqliteStoreOptions): Resolved
     table: optional(options.table, DEFAULT_TABLE, (v) => checkIdentifier(v, "table")),
     createTable: optional(options.createTable, true, (v) => checkBoolean(v, "createTable")),
     sweepBatchSize: optional(options.sweepBatchSize, DEFAULT_SWEEP_BATCH_SIZE, (v) => checkCount(v, "sweepBatchSize")),
-    sweepIntervalMs: optional(options.sweepIntervalMs, undefined, (v) => checkTimeout(v, "sweepIntervalMs")),
+    sweepIntervalMs: checkSweepInterval(options.sweepIntervalMs, DEFAULT_SWEEP_INTERVAL_MS),
     revocationGraceMs: checkRevocationGrace(options.revocationGraceMs),
   };
 }

@@ -9,7 +9,8 @@ import BetterSqlite3 from "better-sqlite3";
 import { SessionStoreError } from "@session-store/core";
 import { HOUR } from "@session-store/harness";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
-import { schemaSql, SqliteStore } from "../src/index.js";
+import { DEFAULT_SWEEP_INTERVAL_MS, schemaSql, SqliteStore } from "../src/index.js";
+import type { SqliteStoreOptions } from "../src/index.js";
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -213,6 +214,25 @@ describe("sweep", () => {
     expect(countRows(db)).toBe(1_001 - deleted);
   });
 
+  it("runs in the background by default, and not at all with sweepIntervalMs: false", async () => {
+    const [swept, kept] = [connect(":memory:"), connect(":memory:")];
+    // The first background run comes at a random point of the first interval: here, at once.
+    const random = vi.spyOn(Math, "random").mockReturnValue(0);
+    const sweeping = new SqliteStore({ database: swept });
+    const notSweeping = new SqliteStore({ database: kept, sweepIntervalMs: false });
+    random.mockRestore();
+    for (const [store, db] of [[sweeping, swept], [notSweeping, kept]] as const) {
+      await store.store("live", bytes("live"), HOUR);
+      insertExpired(db, "sessions", 20);
+    }
+    const deadline = Date.now() + 10_000;
+    while (countRows(swept) > 1 && Date.now() < deadline) await sleep(10);
+    expect(countRows(swept)).toBe(1);
+    expect(countRows(kept)).toBe(21);
+    expect(await notSweeping.sweep()).toBe(20);
+    await Promise.all([sweeping.close(), notSweeping.close()]);
+  });
+
   it("the interval sweeper deletes expired rows by itself and stops on close()", async () => {
     const path = newPath();
     const db = connect(path);
@@ -256,11 +276,11 @@ describe("other processes", () => {
     await store.close();
   });
 
-  it("an open store with an interval sweeper does not keep its process alive", async () => {
+  it.each(["sweepIntervalMs: 50", "sweepIntervalMs: undefined"])("an open store (%s) and its sweeper do not keep its process alive", async (option) => {
     const path = newPath();
     const script = [
       `import { SqliteStore } from "@session-store/store-sqlite";`,
-      `const store = new SqliteStore({ path: process.argv[1], sweepIntervalMs: 50 });`,
+      `const store = new SqliteStore({ path: process.argv[1], ${option} });`,
       `await store.store("a", new Uint8Array([1]), 60_000);`,
     ].join("\n");
     const child = run(process.execPath, ["--input-type=module", "-e", script, path], {
@@ -292,6 +312,25 @@ describe("options", () => {
   it.each([0, -1, Infinity])("refuses sweepIntervalMs and busyTimeoutMs of %s", (value) => {
     expect(() => new SqliteStore({ path: newPath(), sweepIntervalMs: value })).toThrow(RangeError);
     expect(() => new SqliteStore({ path: newPath(), busyTimeoutMs: value })).toThrow(RangeError);
+  });
+
+  it("refuses a sweepIntervalMs past what a timer can wait, and one that is neither a number nor false", () => {
+    expect(() => new SqliteStore({ path: newPath(), sweepIntervalMs: 2 ** 31 })).toThrow(RangeError);
+    for (const value of [true, "5m", null]) {
+      expect(() => new SqliteStore({ path: newPath(), sweepIntervalMs: value as never }), String(value)).toThrow(TypeError);
+    }
+  });
+
+  it("takes sweepIntervalMs: false (no background sweep) and a number; the default is 5 minutes", async () => {
+    expect(DEFAULT_SWEEP_INTERVAL_MS).toBe(5 * 60_000);
+    for (const sweepIntervalMs of [false, 60_000, undefined] as const) await new SqliteStore({ path: ":memory:", sweepIntervalMs }).close();
+  });
+
+  it("refuses an unknown option, naming the one meant", () => {
+    const misspelt = { path: ":memory:", tabel: "sessions" } as SqliteStoreOptions;
+    expect(() => new SqliteStore(misspelt)).toThrow(new TypeError("SqliteStore has no option `tabel`; did you mean `table`?"));
+    const unknown = { path: ":memory:", createSchema: false } as SqliteStoreOptions;
+    expect(() => new SqliteStore(unknown)).toThrow(/SqliteStore has no option `createSchema`/);
   });
 });
 

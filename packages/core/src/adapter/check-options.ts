@@ -38,3 +38,19 @@ export function checkOptionsObject<T extends object>(options: T, what: string): 
 export function optional<T, D>(value: T | undefined, fallback: D, check: (value: T) => T): T | D {
   return value === undefined ? fallback : check(value);
 }
+
+/** Node's timers fire at once past this (about 24.8 days), which would make an interval a loop. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * `sweepIntervalMs` of a store that sweeps in the background by default: absent gives
+ * `defaultMs`, `false` gives `undefined` (no background sweep), else a duration in ms.
+ */
+export function checkSweepInterval(value: unknown, defaultMs: number): number | undefined {
+  if (value === undefined) return defaultMs;
+  if (value === false) return undefined;
+  if (typeof value !== "number") throw new TypeError("sweepIntervalMs must be a number of ms or false");
+  const ms = checkTimeout(value, "sweepIntervalMs");
+  if (ms > MAX_TIMER_MS) throw new RangeError(`sweepIntervalMs must be at most ${MAX_TIMER_MS}, got ${ms}`);
+  return ms;
+}

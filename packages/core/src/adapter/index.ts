@@ -24,7 +24,7 @@ export type { SessionArguments } from "./check-arguments.js";
 export { checkIdentifier } from "./check-identifier.js";
 export { checkKnownOptions, unknownOptionMessage } from "./check-known-options.js";
 export { quoteIdentifier } from "./quote-identifier.js";
-export { checkBoolean, checkCount, checkOptionsObject, checkTimeout, optional } from "./check-options.js";
+export { checkBoolean, checkCount, checkOptionsObject, checkSweepInterval, checkTimeout, MAX_TIMER_MS, optional } from "./check-options.js";
 export { CloseOnce } from "./close-once.js";
 export { isMissingPackage } from "./is-missing-package.js";
 export { LazyResource } from "./lazy-resource.js";
