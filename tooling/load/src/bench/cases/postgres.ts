@@ -57,7 +57,7 @@ async function loadLatencies(store: PostgresStore, rows: number, until: Promise<
  */
 async function measureDeletion(backend: Backend, admin: pg.Pool, rows: number, withLoads: boolean, remove: (table: string) => Promise<number>) {
   const name = backend.newNamespace();
-  const loader = new PostgresStore({ connection: { connectionString: backend.url, max: 2 }, table: name, createSchema: false });
+  const loader = new PostgresStore({ connection: { connectionString: backend.url, max: 2 }, table: name, createSchema: false, sweepIntervalMs: false });
   try {
     await admin.query(schemaSql({ table: name }));
     await admin.query(
@@ -97,7 +97,7 @@ async function sweepFigures(context: BenchContext, backend: Backend): Promise<st
       return pending;
     }) as typeof client.query;
   });
-  const sweep = (name: string) => new PostgresStore({ pool: timed, table: name, createSchema: false }).sweep();
+  const sweep = (name: string) => new PostgresStore({ pool: timed, table: name, createSchema: false, sweepIntervalMs: false }).sweep();
   try {
     const plain = await measureDeletion(backend, admin, rows, false, async (name) => (await admin.query(`DELETE FROM "${name}" WHERE expires_at <= now()`)).rowCount ?? 0);
     const alone = await measureDeletion(backend, admin, rows, false, sweep);
