@@ -14,10 +14,15 @@ describe("checkKnownOptions", () => {
     ["tabel", "table"],
     ["timeout", "timeoutMs"],
     ["Prefix", "prefix"],
+    ["sweepIntervalMsecs", "sweepIntervalMs"],
   ])("names %s and the nearest known option %s", (given, nearest) => {
     expect(() => checkKnownOptions({ [given]: 1 }, known, "Store")).toThrow(
       new TypeError(`Store has no option \`${given}\`; did you mean \`${nearest}\`?`),
     );
+  });
+
+  it("prefers a close edit over a prefix (sslmdoe → sslmode, not ssl)", () => {
+    expect(() => checkKnownOptions({ sslmdoe: 1 }, ["ssl", "sslmode"], "Store")).toThrow("did you mean `sslmode`?");
   });
 
   it("lists the known options when none is near", () => {

@@ -1,6 +1,6 @@
 import type { ManagedSessionStore, Operation, SessionStore } from "@session-store/core";
 import { isManaged, SessionStoreError } from "@session-store/core";
-import { checkOwner, decodeSession, encodeSession } from "@session-store/core/adapter";
+import { checkOwner, decodeSession, encodeSession, pingStore, storeReady } from "@session-store/core/adapter";
 import type { SessionData } from "express-session";
 import type { CheckedOptions, ExpressSessionStoreOptions } from "./options.js";
 import { checkOptions } from "./options.js";
@@ -160,6 +160,20 @@ export class ExpressSessionStore extends storeBase() {
       this.#recent.clear();
       return removed;
     });
+  }
+
+  /** One cheap round trip to the store (a readiness probe's check); rejects with a `SessionStoreError`. */
+  ping(): Promise<void> {
+    return pingStore(this.#store, BACKEND);
+  }
+
+  /**
+   * For startup (`await store.ready()` before `app.listen`): pings the store and
+   * rejects with one line saying why it is not ready, so an app with a dead backend
+   * fails to start instead of answering every request with a 500.
+   */
+  ready(): Promise<void> {
+    return storeReady(this.#store, BACKEND);
   }
 
   /**

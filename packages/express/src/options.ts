@@ -42,7 +42,7 @@ export interface CheckedOptions {
 }
 
 export function checkOptions(options: ExpressSessionStoreOptions = {}): CheckedOptions {
-  const { ttlMs, owner } = checkBridgeOptions(options, "ExpressSessionStore");
+  const { ttlMs, owner } = checkBridgeOptions(options, "ExpressSessionStore", ["serializer", "touchAfterMs", "listLimit"]);
   const serializer = options.serializer ?? JSON;
   if (typeof serializer.stringify !== "function" || typeof serializer.parse !== "function") {
     throw new TypeError("serializer must have stringify(session) and parse(text) functions");

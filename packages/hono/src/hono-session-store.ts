@@ -1,6 +1,6 @@
 import type { ManagedSessionStore, Operation, SessionStore } from "@session-store/core";
 import { isManaged, SessionStoreError } from "@session-store/core";
-import { checkOwner, decodeSession, encodeSession } from "@session-store/core/adapter";
+import { checkOwner, decodeSession, encodeSession, pingStore, storeReady } from "@session-store/core/adapter";
 import type { SessionData, Store } from "hono-sessions";
 import type { CheckedOptions, HonoSessionStoreOptions, SessionValues } from "./options.js";
 import { checkOptions } from "./options.js";
@@ -75,6 +75,20 @@ export class HonoSessionStore implements Store {
   deleteSession(sid: string): Promise<void> {
     const operation: Operation = this.#managed ? "revoke" : "remove";
     return run(operation, sid, async () => void (await (this.#managed ? this.#managed.revoke(sid) : this.#store.remove(sid))));
+  }
+
+  /** One cheap round trip to the store (a readiness probe's check); rejects with a `SessionStoreError`. */
+  ping(): Promise<void> {
+    return pingStore(this.#store, BACKEND);
+  }
+
+  /**
+   * For startup (`await store.ready()` before `app.listen`): pings the store and
+   * rejects with one line saying why it is not ready, so an app with a dead backend
+   * fails to start instead of answering every request with a 500.
+   */
+  ready(): Promise<void> {
+    return storeReady(this.#store, BACKEND);
   }
 
   /** Until `_expire`, or `ttlMs` for a session without one. */

@@ -1,6 +1,6 @@
 import type { ManagedSessionStore, Operation, SessionStore } from "@session-store/core";
 import { isManaged, SessionStoreError } from "@session-store/core";
-import { checkOwner, decodeSession, encodeSession } from "@session-store/core/adapter";
+import { checkOwner, decodeSession, encodeSession, pingStore, storeReady } from "@session-store/core/adapter";
 import type { CheckedOptions, KoaSession, KoaSessionStoreOptions } from "./options.js";
 import { checkOptions } from "./options.js";
 
@@ -71,6 +71,20 @@ export class KoaSessionStore {
       if (ctx) this.#loaded.delete(ctx);
       await (this.#managed ? this.#managed.revoke(key) : this.#store.remove(key));
     });
+  }
+
+  /** One cheap round trip to the store (a readiness probe's check); rejects with a `SessionStoreError`. */
+  ping(): Promise<void> {
+    return pingStore(this.#store, BACKEND);
+  }
+
+  /**
+   * For startup (`await store.ready()` before `app.listen`): pings the store and
+   * rejects with one line saying why it is not ready, so an app with a dead backend
+   * fails to start instead of answering every request with a 500.
+   */
+  ready(): Promise<void> {
+    return storeReady(this.#store, BACKEND);
   }
 
   /** Until the cookie expires: koa-session's `_expire`, else its `maxAge`, else `ttlMs` (browser-session cookies). */

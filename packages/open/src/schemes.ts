@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
+import { unknownOptionMessage } from "@session-store/core/adapter";
 
 /** A store URL taken apart: which package opens it, and the options its constructor gets. */
 export interface StoreTarget {
@@ -11,8 +12,9 @@ export interface StoreTarget {
   readonly options: Record<string, unknown>;
 }
 
-/** Options a URL's query string may carry, by name and type; any other parameter is the driver's. */
-type Params = Record<string, "string" | "number">;
+/** Options a URL's query string may carry, by name and type. */
+/** A parameter's type: "interval" is a number of ms or `false` (off). */
+type Params = Record<string, "string" | "number" | "interval">;
 
 /** A backend a store URL can name. */
 interface Backend {
@@ -21,11 +23,48 @@ interface Backend {
   /** How its URLs start, as error messages show them; each one's scheme is the part before the colon. */
   readonly urls: readonly string[];
   readonly params: Params;
-  /** Whether other query parameters belong to the driver (kept in the URL) rather than being a mistake. */
-  readonly driverParams: boolean;
+  /**
+   * The driver's query parameters, kept in the URL for it; any other is a mistake.
+   * "any": the driver checks its own (MongoDB refuses one it does not know).
+   */
+  readonly driverParams: readonly string[] | "any";
   /** Builds the constructor options from the URL without our parameters, or undefined when malformed. */
   readonly options: (rest: string) => Record<string, unknown> | undefined;
 }
+
+/** What pg reads from a connection string's query (pg-connection-string and pg's ConnectionParameters). */
+const POSTGRES_DRIVER_PARAMS = [
+  "sslmode",
+  "ssl",
+  "sslcert",
+  "sslkey",
+  "sslrootcert",
+  "sslnegotiation",
+  "uselibpqcompat",
+  "host",
+  "port",
+  "user",
+  "password",
+  "database",
+  "db",
+  "encoding",
+  "client_encoding",
+  "application_name",
+  "fallback_application_name",
+  "options",
+  "binary",
+  "replication",
+  "connect_timeout",
+  "keepalives",
+  "keepalives_idle",
+  "statement_timeout",
+  "lock_timeout",
+  "idle_in_transaction_session_timeout",
+  "query_timeout",
+];
+
+/** The ioredis options a URL's query can usefully set (ioredis takes every parameter as a string option). */
+const REDIS_DRIVER_PARAMS = ["db", "family", "username", "password", "name", "connectionName", "role"];
 
 /** Every backend `openStore` opens: the schemes, the parse and the messages all come from here. */
 const BACKENDS: readonly Backend[] = [
@@ -34,23 +73,23 @@ const BACKENDS: readonly Backend[] = [
     exportName: "MemoryStore",
     urls: ["memory:"],
     params: { revocationGraceMs: "number" },
-    driverParams: false,
+    driverParams: [],
     options: (rest) => (rest.toLowerCase() === "memory:" ? {} : undefined),
   },
   {
     backend: "sqlite",
     exportName: "SqliteStore",
     urls: ["sqlite:<path>"],
-    params: { table: "string", sweepIntervalMs: "number", revocationGraceMs: "number" },
-    driverParams: false,
+    params: { table: "string", sweepIntervalMs: "interval", revocationGraceMs: "number" },
+    driverParams: [],
     options: sqlitePath,
   },
   {
     backend: "postgres",
     exportName: "PostgresStore",
     urls: ["postgres://", "postgresql://"],
-    params: { table: "string", schema: "string", sweepIntervalMs: "number", revocationGraceMs: "number" },
-    driverParams: true,
+    params: { table: "string", schema: "string", sweepIntervalMs: "interval", revocationGraceMs: "number" },
+    driverParams: POSTGRES_DRIVER_PARAMS,
     options: (url) => (URL.canParse(url) ? { connection: url } : undefined),
   },
   {
@@ -58,7 +97,7 @@ const BACKENDS: readonly Backend[] = [
     exportName: "RedisStore",
     urls: ["redis://", "rediss://"],
     params: { prefix: "string", revocationGraceMs: "number" },
-    driverParams: true,
+    driverParams: REDIS_DRIVER_PARAMS,
     options: (url) => (URL.canParse(url) && new URL(url).hostname !== "" ? { url } : undefined),
   },
   {
@@ -66,7 +105,7 @@ const BACKENDS: readonly Backend[] = [
     exportName: "MongoStore",
     urls: ["mongodb://", "mongodb+srv://"],
     params: { collection: "string", revocationGraceMs: "number" },
-    driverParams: true,
+    driverParams: "any",
     // A host list ("a:1,b:2") is not a WHATWG URL, so only check that hosts are there.
     options: (url) => (/^mongodb(\+srv)?:\/\/([^/?#@]*@)?[^/?#@]+([/?#]|$)/.test(url) ? { url } : undefined),
   },
@@ -132,12 +171,12 @@ function takeParams(url: string, spec: Backend): { rest: string; params: Record<
     const type = Object.hasOwn(spec.params, rawName) ? spec.params[rawName] : undefined;
     if (type === undefined) {
       if (pair === "") continue;
-      if (!spec.driverParams) throw unknownParam(rawName, spec);
+      if (spec.driverParams === "any" ? nearOurs(rawName, spec) : !spec.driverParams.includes(rawName)) throw unknownParam(rawName, spec);
       kept.push(pair);
       continue;
     }
     const value = decode(rawValue, spec.backend);
-    params[rawName] = type === "number" ? Number(value) : value;
+    params[rawName] = type === "string" ? value : type === "interval" && value === "false" ? false : Number(value);
   }
   const rest = url.slice(0, queryAt) + (kept.length > 0 ? `?${kept.join("&")}` : "");
   return { rest, params };
@@ -167,10 +206,23 @@ function sqlitePath(rest: string): Record<string, unknown> | undefined {
   return { path: path === ":memory:" || isAbsolute(path) ? path : resolve(path) };
 }
 
+/** "openStore URL parameter `tabel` is not known for sqlite; did you mean `table`?": the name only, never the URL or a value. */
 function unknownParam(name: string, spec: Backend): TypeError {
-  const known = Object.keys(spec.params);
-  const expected = known.length > 0 ? `it takes ${known.join(", ")}` : "it takes none";
-  return malformed(`unknown query parameter "${name.slice(0, 40)}" for ${spec.backend}: ${expected}`);
+  const known = [...Object.keys(spec.params), ...(spec.driverParams === "any" ? [] : spec.driverParams)];
+  if (known.length === 0) return new TypeError(`openStore URL parameter \`${printable(name)}\` is not known for ${spec.backend}, which takes none`);
+  // The shared message ends with the hint: "; did you mean `table`?" or "; known: …".
+  const message = unknownOptionMessage(name, known, "");
+  return new TypeError(`openStore URL parameter \`${printable(name)}\` is not known for ${spec.backend}${message.slice(message.lastIndexOf("; "))}`);
+}
+
+/** Whether a parameter left to the driver looks like a misspelling of one of ours (`colection`). */
+function nearOurs(name: string, spec: Backend): boolean {
+  return unknownOptionMessage(name, Object.keys(spec.params), "").includes("; did you mean");
+}
+
+/** A parameter name as given, cut short so a pasted secret cannot fill the message. */
+function printable(name: string): string {
+  return name.length > 40 ? `${name.slice(0, 40)}…` : name;
 }
 
 function malformed(reason: string): TypeError {

@@ -48,7 +48,7 @@ describe("openStore", () => {
     ["sqlite", "sqlite:/tmp/sessions.db"],
     ["memory", "memory:"],
   ])("names the exact install command when the %s package is missing", async (backend, url) => {
-    const error = await rejection(openStoreWith(url, notInstalled));
+    const error = await rejection(openStoreWith(url, {}, notInstalled));
     expect(error.message).toBe(
       `openStore: ${backend} URLs need @session-store/store-${backend}, which is not installed. ` +
         `Run: npm install @session-store/store-${backend}`,
@@ -60,12 +60,12 @@ describe("openStore", () => {
     const broken = async () => {
       throw new SyntaxError("Unexpected token in the package");
     };
-    const error = await rejection(openStoreWith(`redis://:${SECRET}@127.0.0.1:6379`, broken));
+    const error = await rejection(openStoreWith(`redis://:${SECRET}@127.0.0.1:6379`, {}, broken));
     expect(error.message).toBe("openStore: @session-store/store-redis failed to load");
     expect(error.cause).toBeInstanceOf(SyntaxError);
     expect(shown(error)).not.toContain(SECRET);
 
-    const noExport = await rejection(openStoreWith("memory:", async () => ({ SomethingElse: class {} })));
+    const noExport = await rejection(openStoreWith("memory:", {}, async () => ({ SomethingElse: class {} })));
     expect(noExport.message).toBe("openStore: @session-store/store-memory does not export MemoryStore");
   });
 

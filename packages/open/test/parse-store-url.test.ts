@@ -45,6 +45,7 @@ describe("parseStoreUrl", () => {
       table: "app_sessions",
       sweepIntervalMs: 60_000,
     });
+    expect(parseStoreUrl("postgres://h/app?sweepIntervalMs=false")?.options).toEqual({ connection: "postgres://h/app", sweepIntervalMs: false });
     expect(parseStoreUrl("postgres://h/app?sslmode=disable&table=s&schema=auth&options=-c%20x%3Dy")?.options).toEqual({
       connection: "postgres://h/app?sslmode=disable&options=-c%20x%3Dy",
       table: "s",
@@ -70,8 +71,6 @@ describe("parseStoreUrl", () => {
     ["memory with more", "memory://x"],
     ["sqlite without a path", "sqlite:"],
     ["sqlite with a host", "sqlite://host/sessions.db"],
-    ["sqlite with an unknown parameter", "sqlite:/tmp/s.db?tabel=x"],
-    ["memory with a parameter", "memory:?table=x"],
     ["redis without a host", "redis://"],
     ["redis with only a path", "redis:/6379"],
     ["postgres that is not a URL", "postgres://user:pw@[::1/app"],
@@ -80,5 +79,37 @@ describe("parseStoreUrl", () => {
   ])("refuses a malformed URL: %s", (_, url) => {
     expect(() => parseStoreUrl(url)).toThrow(TypeError);
     expect(() => parseStoreUrl(url)).toThrow(/^openStore: malformed store URL: /);
+  });
+
+  it.each([
+    ["sqlite:///tmp/x.db?tabel=s", "openStore URL parameter `tabel` is not known for sqlite; did you mean `table`?"],
+    ["sqlite:/tmp/x.db?sweepInterval=1000", "openStore URL parameter `sweepInterval` is not known for sqlite; did you mean `sweepIntervalMs`?"],
+    ["memory:?table=x", "openStore URL parameter `table` is not known for memory; known: `revocationGraceMs`"],
+    ["postgres://app:pw@h/app?shcema=auth", "openStore URL parameter `shcema` is not known for postgres; did you mean `schema`?"],
+    ["postgres://app:pw@h/app?applicaton_name=web", "openStore URL parameter `applicaton_name` is not known for postgres; did you mean `application_name`?"],
+    ["redis://:pw@h:6379?prefx=app:", "openStore URL parameter `prefx` is not known for redis; did you mean `prefix`?"],
+    ["mongodb://app:pw@h/app?colection=s", "openStore URL parameter `colection` is not known for mongo; did you mean `collection`?"],
+  ])("refuses an unknown query parameter, naming it and the nearest known one: %s", (url, message) => {
+    expect(() => parseStoreUrl(url)).toThrow(new TypeError(message));
+  });
+
+  it("never quotes the URL, a value or a long parameter name when it refuses a parameter", () => {
+    const secret = "s3cret-Pa55word";
+    let error: unknown;
+    try {
+      parseStoreUrl(`postgres://app:${secret}@h/app?passwrd=${secret}&sslmode=require`);
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).toBe("openStore URL parameter `passwrd` is not known for postgres; did you mean `password`?");
+    expect(() => parseStoreUrl(`redis://h?${"x".repeat(30)}${secret}=1`)).toThrow(/`x{30}s3cret-Pa5…`/);
+  });
+
+  it("keeps the driver's parameters it knows, and leaves MongoDB's to the driver", () => {
+    expect(parseStoreUrl("redis://h:6379?db=2&family=6&prefix=p:")?.options).toEqual({ url: "redis://h:6379?db=2&family=6", prefix: "p:" });
+    expect(parseStoreUrl("postgres://h/app?application_name=web&statement_timeout=5000")?.options).toEqual({
+      connection: "postgres://h/app?application_name=web&statement_timeout=5000",
+    });
+    expect(parseStoreUrl("mongodb://h/app?retryWrites=true&w=majority")?.options).toEqual({ url: "mongodb://h/app?retryWrites=true&w=majority" });
   });
 });

@@ -1,4 +1,4 @@
-import { checkCount, checkOptionsObject, checkRevocationGrace, checkTimeout, optional } from "@session-store/core/adapter";
+import { checkCount, checkKnownOptions, checkOptionsObject, checkRevocationGrace, checkTimeout, optional } from "@session-store/core/adapter";
 
 /** How a `MemoryStore` behaves. Every option is optional. */
 export interface MemoryStoreOptions {
@@ -28,9 +28,12 @@ export interface ResolvedMemoryStoreOptions {
 /** Default time between janitor runs. */
 export const DEFAULT_JANITOR_INTERVAL_MS = 60_000;
 
-/** Checks the options (throwing `TypeError`/`RangeError`) and fills in defaults. */
+const KNOWN_OPTIONS = ["janitorIntervalMs", "maxSessions", "revocationGraceMs"];
+
+/** Checks the options (throwing `TypeError`/`RangeError`, an unknown one included) and fills in defaults. */
 export function resolveMemoryStoreOptions(options: MemoryStoreOptions = {}): ResolvedMemoryStoreOptions {
   checkOptionsObject(options, "MemoryStore");
+  checkKnownOptions(options, KNOWN_OPTIONS, "MemoryStore");
   return {
     janitorIntervalMs: optional(options.janitorIntervalMs, DEFAULT_JANITOR_INTERVAL_MS, (v) => checkTimeout(v, "janitorIntervalMs")),
     maxSessions: optional(options.maxSessions, Infinity, (v) => checkCount(v, "maxSessions")),

@@ -216,6 +216,20 @@ describe("options", () => {
   it.each([0, -5, Number.NaN, Infinity])("refuses janitorIntervalMs %s", (janitorIntervalMs) => {
     expect(() => new MemoryStore({ janitorIntervalMs })).toThrow(RangeError);
   });
+
+  it.each([
+    ["janitorInterval", "MemoryStore has no option `janitorInterval`; did you mean `janitorIntervalMs`?"],
+    ["maxSession", "MemoryStore has no option `maxSession`; did you mean `maxSessions`?"],
+    ["revocationGrace", "MemoryStore has no option `revocationGrace`; did you mean `revocationGraceMs`?"],
+    ["ttl", "MemoryStore has no option `ttl`; known: `janitorIntervalMs`, `maxSessions`, `revocationGraceMs`"],
+  ])("refuses the unknown option %s, naming the nearest known one", (name, message) => {
+    expect(() => new MemoryStore({ [name]: 1000 } as never)).toThrow(new TypeError(message));
+  });
+
+  it("takes every known option", async () => {
+    const store = new MemoryStore({ janitorIntervalMs: 1000, maxSessions: 10, revocationGraceMs: 1000 });
+    await store.close();
+  });
 });
 
 describe("copies", () => {

@@ -23,10 +23,10 @@ export function unknownOptionMessage(name: string, known: readonly string[], wha
 function nearestName(name: string, known: readonly string[]): string | undefined {
   if (known.length === 0) return undefined;
   const lower = name.toLowerCase();
-  const byPrefix = lower.length < 4 ? [] : known.filter((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
-  if (byPrefix.length > 0) return closest(name, byPrefix);
   const candidate = closest(name, [...known]);
-  return distance(lower, candidate.toLowerCase()) <= Math.max(2, Math.floor(candidate.length / 3)) ? candidate : undefined;
+  if (distance(lower, candidate.toLowerCase()) <= Math.max(2, Math.floor(candidate.length / 3))) return candidate;
+  const byPrefix = lower.length < 4 ? [] : known.filter((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  return byPrefix.length > 0 ? closest(name, byPrefix) : undefined;
 }
 
 /** An option name as given, cut short so a pasted secret cannot fill the message. */

@@ -37,3 +37,4 @@ export { decodeSession, encodeSession } from "./session-bytes.js";
 export type { Serializer } from "./session-bytes.js";
 export { checkBridgeOptions, DEFAULT_BRIDGE_TTL_MS } from "./bridge-options.js";
 export type { BridgeOptions } from "./bridge-options.js";
+export { pingStore, storeReady } from "./store-ready.js";
