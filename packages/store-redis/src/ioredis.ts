@@ -6,6 +6,8 @@ import type { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import type { RedisOptions } from "ioredis";
 import { escapeGlob } from "./keys.js";
+import type { ClientState } from "./connection.js";
+import { hostAndPort } from "./connection.js";
 import type { Argument, Commands, IoRedisClient, IoRedisCluster } from "./options.js";
 import { runScript } from "./run-script.js";
 
@@ -84,8 +86,8 @@ export function ioredisCommands(client: IoRedisClient, ackMs?: number): Commands
    * The reply of `write`, once a replica has it too. WAIT goes out right behind the
    * write, on the same connection, so it covers it (and costs no extra round trip).
    */
-  const acknowledged = async (write: Promise<unknown>, waits: boolean): Promise<unknown> => {
-    if (!waits) return write;
+  const acknowledged = (write: Promise<unknown>, waits: boolean): Promise<unknown> => (waits ? withReplica(write) : write);
+  const withReplica = async (write: Promise<unknown>): Promise<unknown> => {
     const replicas = send().wait(1, ackMs as number);
     const [reply, count] = await Promise.allSettled([write, replicas]);
     if (reply.status === "rejected") throw reply.reason;
@@ -109,6 +111,38 @@ export function ioredisCommands(client: IoRedisClient, ackMs?: number): Commands
     del: (key) => send().del(key),
     ping: () => send().ping(),
     scan: (pattern, count) => scanMasters(client, pattern, count),
+  };
+}
+
+/** The connection state of an ioredis `Redis` or `Cluster`, by its public fields and events. */
+export function ioredisState(client: IoRedisClient): ClientState {
+  const state = client as SendState & Partial<Emitter> & { options?: { host?: unknown; port?: unknown; sentinels?: unknown } | null };
+  return {
+    ready: () => state.status === "ready",
+    address: () => {
+      const { host, port, sentinels } = state.options ?? {};
+      // A Cluster or a Sentinel set has no one address: its errors name the node.
+      if (state.isCluster !== false || Array.isArray(sentinels)) return undefined;
+      return typeof host === "string" && typeof port === "number" ? hostAndPort(host, port) : undefined;
+    },
+    watch: (onError, onReady) => watchEvents(state, onError, onReady),
+  };
+}
+
+/** What ioredis and node-redis clients share as event emitters. */
+export interface Emitter {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Listens to 'error' and 'ready' on `client` if it emits events; returns how to stop. */
+export function watchEvents(client: Partial<Emitter>, onError: (error: unknown) => void, onReady: () => void): () => void {
+  if (typeof client.on !== "function" || typeof client.off !== "function") return ignore;
+  client.on("error", onError);
+  client.on("ready", onReady);
+  return () => {
+    client.off?.("error", onError);
+    client.off?.("ready", onReady);
   };
 }
 

@@ -1,3 +1,7 @@
+import type { ClientState } from "./connection.js";
+import { hostAndPort } from "./connection.js";
+import type { Emitter } from "./ioredis.js";
+import { watchEvents } from "./ioredis.js";
 import type { Argument, Commands, NodeRedisClient, NodeRedisCluster, NodeRedisNode } from "./options.js";
 import { runScript } from "./run-script.js";
 
@@ -50,4 +54,31 @@ async function* scanMasters(client: NodeRedisClient, pattern: string, count: num
 function commandArgument(arg: Argument): string | Buffer {
   if (arg instanceof Uint8Array) return Buffer.from(arg);
   return typeof arg === "number" ? String(arg) : arg;
+}
+
+/** node-redis's public fields that say where a client connects and whether it can send now. */
+interface NodeRedisFields extends Partial<Emitter> {
+  readonly isReady?: unknown;
+  readonly options?: { readonly url?: unknown; readonly socket?: { readonly host?: unknown; readonly port?: unknown } } | null;
+}
+
+/** The connection state of a node-redis client or cluster. */
+export function nodeRedisState(client: NodeRedisClient): ClientState {
+  const fields = client as unknown as NodeRedisFields;
+  return {
+    // A client that does not say is taken as ready: its errors are then shown as they are.
+    ready: () => fields.isReady !== false,
+    address: () => nodeRedisAddress(fields.options),
+    watch: (onError, onReady) => watchEvents(fields, onError, onReady),
+  };
+}
+
+/** `host:port` from a node-redis client's `socket` or `url` options (never its user or password). */
+function nodeRedisAddress(options: NodeRedisFields["options"]): string | undefined {
+  const { host, port } = options?.socket ?? {};
+  if (typeof host === "string") return hostAndPort(host, typeof port === "number" ? port : 6379);
+  const url = options?.url;
+  if (typeof url !== "string" || !URL.canParse(url)) return undefined;
+  const { hostname, port: urlPort } = new URL(url);
+  return hostname === "" ? undefined : hostAndPort(hostname.replace(/^\[|\]$/g, ""), urlPort === "" ? 6379 : urlPort);
 }

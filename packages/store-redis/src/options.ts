@@ -1,5 +1,5 @@
 import { DEFAULT_OPERATION_TIMEOUT_MS } from "@session-store/core";
-import { checkOptionsObject, checkRevocationGrace, checkTimeout, optional } from "@session-store/core/adapter";
+import { checkKnownOptions, checkOptionsObject, checkRevocationGrace, checkTimeout, optional } from "@session-store/core/adapter";
 import type { RedisOptions } from "ioredis";
 import type { Script } from "./scripts.js";
 
@@ -108,9 +108,12 @@ export interface ResolvedRedisStoreOptions {
 /** Default key prefix. */
 export const DEFAULT_PREFIX = "sess:";
 
-/** Checks the options (throwing `TypeError` or `RangeError`) and fills in defaults. */
+const KNOWN_OPTIONS: readonly string[] = ["client", "url", "redis", "prefix", "timeoutMs", "revocationGraceMs"];
+
+/** Checks the options (throwing `TypeError` or `RangeError`, an unknown one included) and fills in defaults. */
 export function resolveRedisStoreOptions(options: RedisStoreOptions): ResolvedRedisStoreOptions {
   checkOptionsObject(options, "RedisStore");
+  checkKnownOptions(options, KNOWN_OPTIONS, "RedisStore");
   checkConnection(options as Partial<Record<"client" | "url" | "redis", unknown>>);
   return {
     connection: options,

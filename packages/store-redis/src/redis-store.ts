@@ -19,11 +19,13 @@ import {
   operationContexts,
   runOperation,
 } from "@session-store/core/adapter";
+import { SessionStoreError } from "@session-store/core";
 import type { Redis } from "ioredis";
 import { CallOrder } from "./call-order.js";
-import { ioredisCommands, openOwnClient, replicaAckMs } from "./ioredis.js";
+import { ConnectionProblems } from "./connection.js";
+import { ioredisCommands, ioredisState, openOwnClient, replicaAckMs } from "./ioredis.js";
 import { indexKey, isIndexKey, prefixPattern } from "./keys.js";
-import { nodeRedisCommands } from "./node-redis.js";
+import { nodeRedisCommands, nodeRedisState } from "./node-redis.js";
 import type { Commands, RedisStoreOptions } from "./options.js";
 import { isIoRedis, resolveRedisStoreOptions } from "./options.js";
 import { readEntry, readPair, text } from "./replies.js";
@@ -51,6 +53,7 @@ export class RedisStore implements ManagedSessionStore {
   readonly #contexts: Readonly<Record<Operation, OperationContext>>;
   readonly #closing = new CloseOnce(BACKEND);
   readonly #order = new CallOrder();
+  readonly #connection: ConnectionProblems;
 
   constructor(options: RedisStoreOptions) {
     const { connection, prefix, timeoutMs, revocationGraceMs } = resolveRedisStoreOptions(options);
@@ -58,8 +61,13 @@ export class RedisStore implements ManagedSessionStore {
     if (client === undefined) {
       this.#ownClient = openOwnClient(connection.url, connection.redis, timeoutMs);
       this.#commands = ioredisCommands(this.#ownClient, replicaAckMs(this.#ownClient, timeoutMs));
+      this.#connection = new ConnectionProblems(ioredisState(this.#ownClient));
+    } else if (isIoRedis(client)) {
+      this.#commands = ioredisCommands(client, replicaAckMs(client, timeoutMs));
+      this.#connection = new ConnectionProblems(ioredisState(client));
     } else {
-      this.#commands = isIoRedis(client) ? ioredisCommands(client, replicaAckMs(client, timeoutMs)) : nodeRedisCommands(client);
+      this.#commands = nodeRedisCommands(client);
+      this.#connection = new ConnectionProblems(nodeRedisState(client));
     }
     this.#prefix = prefix;
     this.#timeoutMs = timeoutMs;
@@ -71,7 +79,7 @@ export class RedisStore implements ManagedSessionStore {
     checkArguments({ id });
     this.#closing.assertOpen("load");
     const key = this.#prefix + id;
-    const value = await runOperation(this.#contexts.load, () => this.#inOrder(id, () => this.#load(key)), id);
+    const value = await this.#run("load", () => this.#inOrder(id, () => this.#load(key)), id);
     return value instanceof Uint8Array ? value : undefined;
   }
 
@@ -80,13 +88,11 @@ export class RedisStore implements ManagedSessionStore {
    * string. A hash (a session with an owner, or a revocation) answers WRONGTYPE, and
    * only then does the load script read it.
    */
-  async #load(key: string): Promise<unknown> {
-    try {
-      return await this.#commands.get(key);
-    } catch (error) {
+  #load(key: string): Promise<unknown> {
+    return this.#commands.get(key).catch((error: unknown) => {
       if (!String((error as Error | undefined)?.message).startsWith("WRONGTYPE")) throw error;
       return this.#commands.run(LOAD, key, []);
-    }
+    });
   }
 
   async store(id: string, data: Uint8Array, ttlMs: number, options?: StoreOptions): Promise<boolean> {
@@ -94,8 +100,8 @@ export class RedisStore implements ManagedSessionStore {
     const owner = checkStoreOptions(options);
     this.#closing.assertOpen("store");
     const key = this.#prefix + id;
-    const written = await runOperation(
-      this.#contexts.store,
+    const written = await this.#run(
+      "store",
       () => {
         if (owner === undefined) return this.#inOrder(id, () => this.#commands.run(STORE, key, [data, ttl]));
         return this.#inOrder(
@@ -117,7 +123,7 @@ export class RedisStore implements ManagedSessionStore {
     checkArguments({ id });
     this.#closing.assertOpen("remove");
     const key = this.#prefix + id;
-    const deleted = await runOperation(this.#contexts.remove, () => this.#inOrder(id, () => this.#commands.run(REMOVE, key, [])), id);
+    const deleted = await this.#run("remove", () => this.#inOrder(id, () => this.#commands.run(REMOVE, key, [])), id);
     return deleted === 1;
   }
 
@@ -126,7 +132,7 @@ export class RedisStore implements ManagedSessionStore {
     this.#closing.assertOpen("touch");
     const key = this.#prefix + id;
     // Multi-step: an owned session's index is updated between two commands.
-    const touched = await runOperation(this.#contexts.touch, () => this.#inOrder(id, () => this.#touch(id, key, ttl), true), id);
+    const touched = await this.#run("touch", () => this.#inOrder(id, () => this.#touch(id, key, ttl), true), id);
     return touched === 1;
   }
 
@@ -149,7 +155,7 @@ export class RedisStore implements ManagedSessionStore {
     checkArguments({ id });
     this.#closing.assertOpen("entry");
     const key = this.#prefix + id;
-    const reply = await runOperation(this.#contexts.entry, () => this.#inOrder(id, () => this.#commands.run(ENTRY, key, [])), id);
+    const reply = await this.#run("entry", () => this.#inOrder(id, () => this.#commands.run(ENTRY, key, [])), id);
     return readEntry(reply);
   }
 
@@ -158,15 +164,15 @@ export class RedisStore implements ManagedSessionStore {
     this.#closing.assertOpen("revoke");
     const key = this.#prefix + id;
     const revoke = () => this.#commands.run(REVOKE, key, [this.#graceMs]);
-    const reply = await runOperation(this.#contexts.revoke, () => this.#inOrder(id, revoke), id);
+    const reply = await this.#run("revoke", () => this.#inOrder(id, revoke), id);
     return readPair(reply)[0] === 1;
   }
 
   async sessionsOf(owner: string): Promise<OwnedSession[]> {
     checkOwner(owner);
     this.#closing.assertOpen("sessionsOf");
-    return runOperation(
-      this.#contexts.sessionsOf,
+    return this.#run(
+      "sessionsOf",
       async () => {
         const index = indexKey(this.#prefix, owner);
         const ids = await this.#members(index);
@@ -189,8 +195,8 @@ export class RedisStore implements ManagedSessionStore {
   async removeSessionsOf(owner: string, options?: RemoveSessionsOfOptions): Promise<number> {
     const { except } = checkRemoveSessionsOf(owner, options);
     this.#closing.assertOpen("removeSessionsOf");
-    return runOperation(
-      this.#contexts.removeSessionsOf,
+    return this.#run(
+      "removeSessionsOf",
       async () => {
         const index = indexKey(this.#prefix, owner);
         const ids = (await this.#members(index)).filter((id) => id !== except);
@@ -209,6 +215,26 @@ export class RedisStore implements ManagedSessionStore {
       },
       owner,
     );
+  }
+
+  /**
+   * Runs one backend call under the store's deadline (see runOperation), and when
+   * it fails because of the connection, says so: which address could not be reached
+   * and why, instead of the driver's words or a bare timeout.
+   */
+  #run<T>(operation: Operation, work: () => Promise<T>, subject?: string): Promise<T> {
+    return runOperation(this.#contexts[operation], work, subject).catch((error: unknown) => {
+      throw this.#explained(error as SessionStoreError, operation);
+    });
+  }
+
+  #explained(error: SessionStoreError, operation: Operation): SessionStoreError {
+    // runOperation's own deadline error is the only one without a cause.
+    const timedOut = error.cause === undefined;
+    const problem = this.#connection.explain(error.cause, timedOut);
+    if (problem === undefined) return error;
+    if (timedOut) return new SessionStoreError(`${operation} timed out after ${this.#timeoutMs} ms: ${problem}`, { backend: BACKEND, operation });
+    return new SessionStoreError(`${operation} failed: ${problem}`, { backend: BACKEND, operation, cause: error.cause });
   }
 
   /** Runs a call on `id` in call order with the other calls on it (see CallOrder). */
@@ -240,7 +266,7 @@ export class RedisStore implements ManagedSessionStore {
     const batchSize = checkEntriesOptions(options);
     this.#closing.assertOpen("entries");
     for await (const ids of this.#scan("entries", batchSize)) {
-      const replies = await runOperation(this.#contexts.entries, () =>
+      const replies = await this.#run("entries", () =>
         Promise.all(ids.map((id) => this.#commands.run(ENTRY, this.#prefix + id, []))),
       );
       for (const [i, reply] of replies.entries()) {
@@ -254,7 +280,7 @@ export class RedisStore implements ManagedSessionStore {
     this.#closing.assertOpen("count");
     let live = 0;
     for await (const ids of this.#scan("count", SCAN_COUNT)) {
-      const replies = await runOperation(this.#contexts.count, () =>
+      const replies = await this.#run("count", () =>
         Promise.all(ids.map((id) => this.#commands.run(LIVE, this.#prefix + id, []))),
       );
       live += replies.filter((reply) => reply === 1).length;
@@ -266,7 +292,7 @@ export class RedisStore implements ManagedSessionStore {
     this.#closing.assertOpen("clear");
     let removed = 0;
     for await (const ids of this.#scan("clear", SCAN_COUNT, true)) {
-      const replies = await runOperation(this.#contexts.clear, () =>
+      const replies = await this.#run("clear", () =>
         Promise.all(
           ids.map((id) =>
             id.startsWith("\0") ? this.#commands.del(this.#prefix + id) : this.#commands.run(REMOVE, this.#prefix + id, []),
@@ -286,7 +312,7 @@ export class RedisStore implements ManagedSessionStore {
   async *#scan(operation: Operation, count: number, withIndexes = false): AsyncGenerator<string[]> {
     const batches = this.#commands.scan(prefixPattern(this.#prefix), count)[Symbol.asyncIterator]();
     for (;;) {
-      const next = await runOperation(this.#contexts[operation], () => batches.next());
+      const next = await this.#run(operation, () => batches.next());
       if (next.done === true) return;
       const ids = new Set<string>();
       for (const key of next.value) {
@@ -299,12 +325,15 @@ export class RedisStore implements ManagedSessionStore {
   /** Sends `PING`. */
   async ping(): Promise<void> {
     this.#closing.assertOpen("ping");
-    await runOperation(this.#contexts.ping, () => this.#commands.ping());
+    await this.#run("ping", () => this.#commands.ping());
   }
 
   /** Closes the client this store opened; a client passed in stays open. */
   close(): Promise<void> {
-    return this.#closing.close(() => this.#shutDown());
+    return this.#closing.close(async () => {
+      await this.#shutDown();
+      this.#connection.stop();
+    });
   }
 
   async #shutDown(): Promise<void> {
@@ -312,7 +341,7 @@ export class RedisStore implements ManagedSessionStore {
     if (client === undefined) return;
     try {
       // QUIT lets the commands already sent finish first.
-      await runOperation(this.#contexts.close, () => client.quit());
+      await this.#run("close", () => client.quit());
     } catch {
       // Redis is unreachable: there is nothing left to finish gracefully, and
       // disconnect() below releases the socket and stops reconnecting all the same.
