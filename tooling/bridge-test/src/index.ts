@@ -9,3 +9,5 @@ export { listen } from "./listening.js";
 export { testReadmeSnippet } from "./readme-snippet.js";
 export { ManagedRecordingStore, recording, RecordingStore } from "./recording-store.js";
 export { unmanaged } from "./unmanaged.js";
+export type { StartupChecks } from "./ready-checks.js";
+export { describeReadyChecks } from "./ready-checks.js";
