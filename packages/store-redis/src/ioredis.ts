@@ -107,6 +107,9 @@ export function ioredisCommands(client: IoRedisClient, ackMs?: number): Commands
       );
     },
     get: (key) => send().getBuffer(key),
+    // setBuffer: the old value comes back as bytes, not decoded as text.
+    setGet: (key, data, ttlMs) =>
+      acknowledged(send().setBuffer(key, commandBytes(client, data), "PX", ttlMs, "GET"), ackMs !== undefined),
     zrem: (key, members) => send().zrem(key, ...members),
     del: (key) => send().del(key),
     ping: () => send().ping(),
@@ -147,7 +150,7 @@ export function watchEvents(client: Partial<Emitter>, onError: (error: unknown) 
 }
 
 /**
- * EVALSHA and EVAL with bulk replies as Buffers: every ioredis 5 and 6 client has
+ * EVALSHA, EVAL and SET with bulk replies as Buffers: every ioredis 5 and 6 client has
  * them (as it has `<command>Buffer` for every command), though its types omit them;
  * WAIT and PING, which every client has too, left out of `IoRedisClient` to keep it small.
  * Not `callBuffer`: with auto-pipelining ioredis sends that without its command name.
@@ -155,6 +158,7 @@ export function watchEvents(client: Partial<Emitter>, onError: (error: unknown) 
 interface Scripting extends IoRedisClient {
   wait(replicas: number, timeoutMs: number): Promise<number>;
   ping(): Promise<unknown>;
+  setBuffer(key: string, value: Buffer, millisecondsToken: "PX", milliseconds: number, get: "GET"): Promise<Buffer | null>;
   evalshaBuffer(sha: string, numkeys: 1, key: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
   evalBuffer(source: string, numkeys: 1, key: string, ...args: (string | Buffer | number)[]): Promise<unknown>;
 }

@@ -24,6 +24,7 @@ export function nodeRedisCommands(client: NodeRedisClient): Commands {
       );
     },
     get: (key) => bytes.get(key),
+    setGet: (key, data, ttlMs) => bytes.set(key, Buffer.from(data), { expiration: { type: "PX", value: ttlMs }, GET: true }),
     zrem: (key, members) => client.zRem(key, [...members]),
     del: (key) => client.del(key),
     // Every node-redis client and cluster has ping(); NodeRedisClient leaves it out to stay small.

@@ -42,6 +42,7 @@ export interface NodeRedisClient {
 /** A node-redis client whose bulk replies are Buffers. */
 export interface NodeRedisBytes {
   get(key: string): Promise<unknown>;
+  set(key: string, value: Buffer, options: { expiration: { type: "PX"; value: number }; GET: true }): Promise<unknown>;
   evalSha(sha: string, options: NodeRedisScriptOptions): Promise<unknown>;
   eval(script: string, options: NodeRedisScriptOptions): Promise<unknown>;
 }
@@ -175,6 +176,12 @@ export interface Commands {
   run(script: Script, key: string, args: readonly Argument[]): Promise<unknown>;
   /** `GET key` as bytes; rejects (WRONGTYPE) when the key holds a hash: a session with an owner, or a revocation. */
   get(key: string): Promise<unknown>;
+  /**
+   * `SET key data PX ttlMs GET` (Redis 6.2 or newer; older ones answer "ERR syntax
+   * error"); rejects `WRONGTYPE`, writing nothing, when the key holds a hash. Resolves
+   * once written (with Sentinel, once a replica has it too).
+   */
+  setGet(key: string, data: Uint8Array, ttlMs: number): Promise<unknown>;
   /** `ZREM key ...members`. */
   zrem(key: string, members: readonly string[]): Promise<unknown>;
   /** `DEL key`. */

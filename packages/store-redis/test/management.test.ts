@@ -183,6 +183,46 @@ function describeManagement(title: string, client: () => RedisClient, raw: () =>
       expect(await store.sessionsOf("kim")).toEqual([]);
     });
 
+    it("a store without an owner over an owned session or a revocation (SET … GET refused) keeps call order", async () => {
+      const { store, prefix } = open();
+      const [moved, removed, revoked] = [newId(), newId(), newId()];
+      await store.store(moved, bytes("old"), HOUR, { owner: "lee" });
+      await store.store(removed, bytes("old"), HOUR, { owner: "lee" });
+      await store.revoke(revoked);
+      // Issued together: the calls behind each store must not overtake its second round trip.
+      const results = await Promise.all([
+        store.store(moved, bytes("new"), HOUR),
+        store.load(moved),
+        store.store(removed, bytes("new"), HOUR),
+        store.remove(removed),
+        store.load(removed),
+        store.store(revoked, bytes("late"), HOUR),
+        store.load(revoked),
+      ]);
+      expect(results).toEqual([true, bytes("new"), true, true, undefined, false, undefined]);
+      expect(await raw().type(prefix + moved)).toBe("string");
+      expect(await raw().exists(prefix + removed)).toBe(0);
+      expect(await raw().type(prefix + revoked)).toBe("hash");
+      expect(await store.sessionsOf("lee")).toEqual([]);
+    });
+
+    it("a store without an owner over an owned session writes the bytes as they were when it was called", async () => {
+      const { store } = open();
+      const id = newId();
+      await store.store(id, bytes("old"), HOUR, { owner: "lee" });
+      const data = bytes("new");
+      const stored = store.store(id, data, HOUR);
+      data.fill(0x21);
+      expect(await stored).toBe(true);
+      expect(await store.load(id)).toEqual(bytes("new"));
+      // So does one with an owner, waiting in line behind another call on the id.
+      const later = bytes("later");
+      const both = [store.store(id, bytes("first"), HOUR, { owner: "lee" }), store.store(id, later, HOUR, { owner: "lee" })];
+      later.fill(0x21);
+      expect(await Promise.all(both)).toEqual([true, true]);
+      expect(await store.load(id)).toEqual(bytes("later"));
+    });
+
     it("a store without an owner writes a plain string and touches no index", async () => {
       const { store, prefix } = open();
       const id = newId();
