@@ -5,10 +5,10 @@ import type { SessionData } from "express-session";
 import type { CheckedOptions, ExpressSessionStoreOptions } from "./options.js";
 import { checkOptions } from "./options.js";
 import { RecentSessions } from "./recent-sessions.js";
-import { sessionDigest } from "./session-digest.js";
 import type { Callback } from "./settle.js";
 import { BACKEND, settle } from "./settle.js";
 import { storeBase } from "./store-base.js";
+import { isUnchanged, storedForm } from "./stored-form.js";
 import { withStoredExpiry } from "./stored-expiry.js";
 import { sessionTtl } from "./ttl.js";
 
@@ -44,7 +44,7 @@ export class ExpressSessionStore extends storeBase() {
   readonly #store: SessionStore;
   readonly #managed: ManagedSessionStore | undefined;
   readonly #options: CheckedOptions;
-  /** Expiry and digest per session id, from get and from our own writes. */
+  /** Expiry and stored form per session id, from get and from our own writes. */
   readonly #recent = new RecentSessions();
 
   constructor(store: SessionStore, options?: ExpressSessionStoreOptions) {
@@ -61,51 +61,20 @@ export class ExpressSessionStore extends storeBase() {
   override get(sid: string): Promise<SessionData | null>;
   override get(sid: string, callback: Callback<SessionData | null>): void;
   override get(sid: string, callback?: Callback<SessionData | null>): Promise<SessionData | null> | undefined {
-    return settle("load", callback, async () => {
-      const entry = this.#managed ? await this.#managed.entry(sid) : await this.#loadOnly(sid);
-      const session = entry && decodeSession(entry.data, this.#options.serializer);
-      if (!entry || !session) {
-        this.#recent.forget(sid);
-        return null;
-      }
-      // Without the real expiry in the cookie, @fastify/session would read a touched session as expired: only a
-      // managed store's sessions may be touched instead of saved.
-      if (entry.expiresAt === undefined) return session as unknown as SessionData;
-      this.#recent.remember(sid, { expiresAt: entry.expiresAt, digest: sessionDigest(this.#options.serializer, session) });
-      return withStoredExpiry(session, entry.expiresAt) as unknown as SessionData;
-    });
+    return settle("load", callback, this.#get(sid));
   }
 
   override set(sid: string, session: SessionData): Promise<void>;
   override set(sid: string, session: SessionData, callback?: Callback): void;
   override set(sid: string, session: SessionData, callback?: Callback): Promise<void> | undefined {
-    return settle("store", callback, async () => {
-      const ttlMs = sessionTtl(session, this.#options.ttlMs);
-      // An expired cookie keeps no data behind.
-      if (ttlMs <= 0) return void (await this.#remove(sid));
-      const known = this.#recent.get(sid)?.digest;
-      const digest = known === undefined ? undefined : sessionDigest(this.#options.serializer, session);
-      // Unchanged since get (@fastify/session saves every rolling request): move the expiry only.
-      if (digest !== undefined && digest === known) return this.#touch(sid, ttlMs);
-      const owner = this.#ownerOf(session);
-      const data = this.#encode(session);
-      const written = owner === undefined ? this.#store.store(sid, data, ttlMs) : this.#store.store(sid, data, ttlMs, { owner });
-      const expiresAt = Date.now() + ttlMs;
-      // false: the id was revoked (signed out) since it was loaded, and nothing was written.
-      if ((await written) === false) this.#recent.forget(sid);
-      else this.#recent.remember(sid, { expiresAt, digest });
-    });
+    return settle("store", callback, this.#set(sid, session));
   }
 
   /** Signs the session out. Over a managed store it is revoked: a request still holding it cannot save it back. */
   override destroy(sid: string): Promise<void>;
   override destroy(sid: string, callback?: Callback): void;
   override destroy(sid: string, callback?: Callback): Promise<void> | undefined {
-    const operation: Operation = this.#managed ? "revoke" : "remove";
-    return settle(operation, callback, async () => {
-      this.#recent.forget(sid);
-      await (this.#managed ? this.#managed.revoke(sid) : this.#store.remove(sid));
-    });
+    return settle(this.#managed ? "revoke" : "remove", callback, this.#destroy(sid));
   }
 
   /**
@@ -116,10 +85,7 @@ export class ExpressSessionStore extends storeBase() {
   override touch(sid: string, session: SessionData): Promise<void>;
   override touch(sid: string, session: SessionData, callback?: Callback): void;
   override touch(sid: string, session: SessionData, callback?: Callback): Promise<void> | undefined {
-    return settle("touch", callback, async () => {
-      const ttlMs = sessionTtl(session, this.#options.ttlMs);
-      await (ttlMs > 0 ? this.#touch(sid, ttlMs) : this.#remove(sid));
-    });
+    return settle("touch", callback, this.#rollOn(sid, session));
   }
 
   /**
@@ -129,37 +95,21 @@ export class ExpressSessionStore extends storeBase() {
   override all(): Promise<SessionData[]>;
   override all(callback: Callback<SessionData[]>): void;
   override all(callback?: Callback<SessionData[]>): Promise<SessionData[]> | undefined {
-    return settle("entries", callback, async () => {
-      const { listLimit, serializer } = this.#options;
-      const sessions: SessionData[] = [];
-      let seen = 0;
-      for await (const entry of this.#require("entries").entries({ batchSize: Math.min(LIST_BATCH_SIZE, listLimit + 1) })) {
-        if (++seen > listLimit) {
-          throw new RangeError(`all() lists at most listLimit (${listLimit}) sessions and the store holds more; use the store's entries()`);
-        }
-        const session = decodeSession(entry.data, serializer);
-        if (session) sessions.push({ ...withStoredExpiry(session, entry.expiresAt), id: entry.id } as unknown as SessionData);
-      }
-      return sessions;
-    });
+    return settle("entries", callback, this.#all());
   }
 
   /** How many live sessions the store holds (express-session's optional `length`). */
   override length(): Promise<number>;
   override length(callback: Callback<number>): void;
   override length(callback?: Callback<number>): Promise<number> | undefined {
-    return settle("count", callback, async () => this.#require("count").count());
+    return settle("count", callback, this.#count());
   }
 
   /** Removes every session (express-session's optional `clear`); resolves how many live ones it removed. */
   override clear(): Promise<number>;
   override clear(callback: Callback<number>): void;
   override clear(callback?: Callback<number>): Promise<number> | undefined {
-    return settle("clear", callback, async () => {
-      const removed = this.#require("clear").clear();
-      this.#recent.clear();
-      return removed;
-    });
+    return settle("clear", callback, this.#clear());
   }
 
   /** One cheap round trip to the store (a readiness probe's check); rejects with a `SessionStoreError`. */
@@ -211,6 +161,74 @@ export class ExpressSessionStore extends storeBase() {
     }
   }
 
+  async #get(sid: string): Promise<SessionData | null> {
+    const entry = this.#managed ? await this.#managed.entry(sid) : await this.#loadOnly(sid);
+    const session = entry && decodeSession(entry.data, this.#options.serializer);
+    if (!entry || !session) {
+      this.#recent.forget(sid);
+      return null;
+    }
+    // Without the real expiry in the cookie, @fastify/session would read a touched session as expired: only a
+    // managed store's sessions may be touched instead of saved.
+    if (entry.expiresAt === undefined) return session as unknown as SessionData;
+    // Taken before withStoredExpiry changes the cookie: the stored form is what the bytes hold.
+    this.#recent.remember(sid, { expiresAt: entry.expiresAt, stored: storedForm(entry.data, session) });
+    return withStoredExpiry(session, entry.expiresAt) as unknown as SessionData;
+  }
+
+  async #set(sid: string, session: SessionData): Promise<void> {
+    const ttlMs = sessionTtl(session, this.#options.ttlMs);
+    // An expired cookie keeps no data behind.
+    if (ttlMs <= 0) return void (await this.#remove(sid));
+    const stored = this.#recent.get(sid)?.stored;
+    const plain = session as unknown as Record<string, unknown>;
+    // Unchanged since get (@fastify/session saves every rolling request): move the expiry only.
+    if (stored !== undefined && isUnchanged(stored, plain, this.#options.serializer)) return this.#touch(sid, ttlMs);
+    const owner = this.#ownerOf(session);
+    const data = this.#encode(session);
+    const written = owner === undefined ? this.#store.store(sid, data, ttlMs) : this.#store.store(sid, data, ttlMs, { owner });
+    const expiresAt = Date.now() + ttlMs;
+    // false: the id was revoked (signed out) since it was loaded, and nothing was written.
+    if ((await written) === false) this.#recent.forget(sid);
+    // Only a session get has seen may be touched instead of stored; a fresh one (a login) is stored again.
+    else this.#recent.remember(sid, { expiresAt, stored: stored && storedForm(data, plain) });
+  }
+
+  async #destroy(sid: string): Promise<void> {
+    this.#recent.forget(sid);
+    await (this.#managed ? this.#managed.revoke(sid) : this.#store.remove(sid));
+  }
+
+  /** touch: a rolling session's new expiry, or its end when the cookie has already expired. */
+  async #rollOn(sid: string, session: SessionData): Promise<void> {
+    const ttlMs = sessionTtl(session, this.#options.ttlMs);
+    await (ttlMs > 0 ? this.#touch(sid, ttlMs) : this.#remove(sid));
+  }
+
+  async #all(): Promise<SessionData[]> {
+    const { listLimit, serializer } = this.#options;
+    const sessions: SessionData[] = [];
+    let seen = 0;
+    for await (const entry of this.#require("entries").entries({ batchSize: Math.min(LIST_BATCH_SIZE, listLimit + 1) })) {
+      if (++seen > listLimit) {
+        throw new RangeError(`all() lists at most listLimit (${listLimit}) sessions and the store holds more; use the store's entries()`);
+      }
+      const session = decodeSession(entry.data, serializer);
+      if (session) sessions.push({ ...withStoredExpiry(session, entry.expiresAt), id: entry.id } as unknown as SessionData);
+    }
+    return sessions;
+  }
+
+  async #count(): Promise<number> {
+    return this.#require("count").count();
+  }
+
+  async #clear(): Promise<number> {
+    const removed = this.#require("clear").clear();
+    this.#recent.clear();
+    return removed;
+  }
+
   async #userSession(id: string): Promise<UserSession | undefined> {
     const entry = await this.#require("entry").entry(id);
     const session = entry && decodeSession(entry.data, this.#options.serializer);
@@ -230,7 +248,7 @@ export class ExpressSessionStore extends storeBase() {
     const { touchAfterMs } = this.#options;
     if (touchAfterMs > 0 && stored !== undefined && expiresAt - stored < touchAfterMs) return;
     // false: gone (expired, removed or revoked); a touch never revives it.
-    if (await this.#store.touch(sid, ttlMs)) this.#recent.remember(sid, { expiresAt });
+    if (await this.#store.touch(sid, ttlMs)) this.#recent.touched(sid, expiresAt);
     else this.#recent.forget(sid);
   }
 

@@ -219,14 +219,15 @@ describe("the promise API", () => {
 });
 
 describe("RecentSessions", () => {
-  it("keeps at most its limit, forgetting the oldest", () => {
+  it("keeps at most its limit, forgetting the oldest; a touch keeps the stored form", () => {
     const recent = new RecentSessions(2);
-    recent.remember("a", { expiresAt: 1 });
+    const stored = { digest: "x", moving: {} };
+    recent.remember("a", { expiresAt: 1, stored });
     recent.remember("b", { expiresAt: 2 });
-    recent.remember("a", { digest: "x" });
+    recent.touched("a", 4);
     recent.remember("c", { expiresAt: 3 });
     expect(recent.size).toBe(2);
     expect(recent.get("b")).toBeUndefined();
-    expect(recent.get("a")).toEqual({ expiresAt: 1, digest: "x" });
+    expect(recent.get("a")).toEqual({ expiresAt: 4, stored });
   });
 });
