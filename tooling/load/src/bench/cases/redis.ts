@@ -46,7 +46,7 @@ const contenders: Contender[] = [
   {
     name: "session-store RedisStore",
     role: "ours",
-    note: "its own client from `{ url }` (ioredis, the store's defaults); a 5 s deadline on every call; the commands of one tick leave in one socket write (the socket corked until the tick ends); the blob copied only when ioredis would send it later",
+    note: "its own client from `{ url }` (ioredis, the store's defaults); a 5 s deadline on every call; the commands of one tick leave in one socket write (the socket corked until the tick ends); an unowned store is one `SET … PX … GET` (the script only over an owned session or a revocation); store copies the blob once when called",
     open: (backend) => openStore(backend.storeUrl()),
   },
   {
