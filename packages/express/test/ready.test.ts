@@ -1,35 +1,11 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { backends } from "@session-store/bridge-test";
-import { SessionStoreError } from "@session-store/core";
+import { backends, describeReadyChecks } from "@session-store/bridge-test";
 import { freePort, harness } from "@session-store/harness";
 import { afterAll, describe, expect, it } from "vitest";
 import { ExpressSessionStore } from "../src/index.js";
 
-afterAll(() => Promise.all(backends.map((backend) => backend.cleanup())));
-
-describe.each(backends)("ready() and ping() on $name", (backend) => {
-  const skipped = backend.skip ? ` (${backend.skip})` : "";
-
-  it.skipIf(backend.skip !== undefined)(`resolve when the store answers${skipped}`, async () => {
-    const bridge = new ExpressSessionStore(await backend.open());
-    await expect(bridge.ready()).resolves.toBeUndefined();
-    await expect(bridge.ping()).resolves.toBeUndefined();
-  });
-
-  it.skipIf(backend.skip !== undefined)(`reject when it cannot: ready with one line, ping with a SessionStoreError${skipped}`, async () => {
-    const bridge = new ExpressSessionStore(await backend.dead());
-    const error = await bridge.ready().then(
-      () => undefined,
-      (reason: unknown) => reason as Error,
-    );
-    expect(error).toBeInstanceOf(Error);
-    expect(error?.message).toMatch(/^session store not ready: \S+ store: [^\n]+$/);
-    expect(error?.cause).toBeInstanceOf(SessionStoreError);
-    await expect(bridge.ping()).rejects.toThrow(SessionStoreError);
-    // Within the store's deadline (5 s by default): a dead backend never hangs startup.
-  }, 10_000);
-});
+describeReadyChecks("ExpressSessionStore", (store) => new ExpressSessionStore(store));
 
 describe("ExpressSessionStore options", () => {
   it("refuses an unknown option, naming the nearest known one", async () => {
