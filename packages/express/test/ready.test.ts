@@ -69,7 +69,7 @@ for (const name of ["redis", "postgres"] as const) {
       const { listened, code, stderr } = await startup(dead.href);
       expect(listened).toBe(false);
       expect(code).toBe(1);
-      expect(stderr).toMatch(new RegExp(`Error: session store not ready: ${name} store: [^\\n]+\\n`));
+      expect(stderr).toMatch(new RegExp(`error: session store not ready: ${name} store: [^\\n]+\\n`, "i"));
     });
   });
 }
