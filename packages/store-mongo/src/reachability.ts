@@ -1,3 +1,4 @@
+import { socketErrorReason } from "@session-store/core/adapter";
 import type { MongoClient, ServerDescriptionChangedEvent } from "mongodb";
 
 /**
@@ -40,20 +41,11 @@ export class Reachability {
   }
 }
 
-const REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  ETIMEDOUT: "timed out",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host not found",
-};
-
 /** The network reason in a few words, from the socket error's code (on the driver's error or its cause). */
 function reasonOf(error: Error): string {
   const code = [error, error.cause].map((candidate) => (candidate as { code?: unknown } | undefined)?.code).find((c) => typeof c === "string");
-  if (typeof code === "string" && REASONS[code] !== undefined) return REASONS[code];
+  const reason = socketErrorReason(code);
+  if (reason !== undefined) return reason;
   if (error.name === "MongoNetworkTimeoutError") return "timed out";
   return error.message.slice(0, 100);
 }

@@ -3,18 +3,7 @@
  * (connection refused)" instead of the driver's "Reached the max retries per request
  * limit" or a bare timeout. Only a host and port are ever named, never a user or password.
  */
-
-/** Node's socket and resolver codes, in words. */
-const REASONS: Readonly<Record<string, string>> = {
-  ECONNREFUSED: "connection refused",
-  ETIMEDOUT: "timed out",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host not found",
-  ECONNRESET: "connection reset",
-  EPIPE: "connection reset",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-};
+import { socketErrorReason } from "@session-store/core/adapter";
 
 /** Redis's answers to a wrong or missing password (AUTH, or a command before it). */
 const AUTH_FAILURE = /^(WRONGPASS|NOAUTH)\b|invalid password|AUTH.*(without any password|no password)/i;
@@ -71,8 +60,8 @@ export class ConnectionProblems {
 }
 
 function reasonOf(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null | undefined)?.code;
-  if (typeof code === "string" && code in REASONS) return REASONS[code];
+  const reason = socketErrorReason((error as { code?: unknown } | null | undefined)?.code);
+  if (reason !== undefined) return reason;
   return isAuthFailure(error) ? "authentication failed" : undefined;
 }
 

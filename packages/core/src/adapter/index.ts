@@ -38,3 +38,4 @@ export type { Serializer } from "./session-bytes.js";
 export { checkBridgeOptions, DEFAULT_BRIDGE_TTL_MS } from "./bridge-options.js";
 export type { BridgeOptions } from "./bridge-options.js";
 export { pingStore, storeReady } from "./store-ready.js";
+export { socketErrorReason } from "./socket-error-reason.js";
